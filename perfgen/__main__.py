@@ -1,0 +1,3 @@
+from perfgen.cli import main
+
+main()

@@ -1,0 +1,39 @@
+"""`perfgen validate`."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from perfgen.cli.app import Context, cli, handle_errors
+from perfgen.validate.report import as_json, as_text
+from perfgen.validate.run import validate
+
+
+@cli.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="输出格式：text 供人阅读，json 供 CI 等工具使用。")
+@click.option("--strict", is_flag=True, help="警告也算作不通过（退出码 1）。")
+@click.pass_obj
+@handle_errors
+def validate_command(obj: Context, paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
+    """检查工作区中的 YAML 文件（格式 + 业务规则），一次列出所有问题。
+
+    每个问题给出文件:行:列、字段位置、问题说明和修改提示。全部通过时退出码为 0，
+    有错误时为 1，用法错误为 2。
+
+    \b
+    示例：
+      perfgen validate
+      perfgen validate departments/yutian-zfw/2025
+      perfgen validate --format json > findings.json
+    """
+    result, findings = validate(obj.root, list(paths))
+    files = len(result.files) if not paths else len({f.file for f in findings} | set(
+        f for f in result.files if any(f.startswith(str(p).strip("./")) for p in paths)))
+    out = as_json(findings, files) if fmt == "json" else as_text(findings, files)
+    click.echo(out)
+    bad = [f for f in findings if f.severity == "error" or (strict and f.severity == "warning")]
+    if bad:
+        raise SystemExit(1)

@@ -1,0 +1,384 @@
+"""Loading a workspace: find the files, read them safely, check their structure, build the model.
+
+Validation runs in passes (as mkdocs does): every file is read and schema-checked on its own, so one
+run reports every structural problem in every file; only files whose structure is sound are turned
+into model objects, and the business rules (perfgen.validate.rules) then run on the model.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from perfgen import resources, yamlsource
+from perfgen.errors import Finding, UserError
+from perfgen.model.amounts import to_yuan
+from perfgen.model.entities import (
+    Budget, Department, DepartmentYear, DeptIndicatorRow, Explanation, Indicator, Project, Source,
+    SubGoal, Workspace, WorkspaceSettings, YearGoals,
+)
+from perfgen.model.taxonomy import Taxonomy, taxonomy_from_data
+from perfgen.model.values import ValueSyntaxError, parse_value
+from perfgen.validate import schema_check
+
+ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+YEAR_RE = re.compile(r"^\d{4}$")
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+DEFAULT_TITLE = "{年度}年部门预算绩效目标汇编"
+DEFAULT_ISSUER = "财政局"
+
+
+@dataclass
+class LoadResult:
+    """The model plus every problem found, and the parsed documents for locating later findings."""
+
+    workspace: Workspace
+    findings: list[Finding] = field(default_factory=list)
+    docs: dict[str, yamlsource.YamlDocument] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+
+    def locate(self, source: Source, *more: str | int, key: bool = False) -> tuple[int | None, int | None]:
+        doc = self.docs.get(source.file)
+        if doc is None:
+            return (None, None)
+        return doc.position(tuple(source.path) + tuple(more), key=key)
+
+    def finding(self, source: Source, path: tuple[str | int, ...], message: str, hint: str | None,
+                code: str, severity: str = "error", key: bool = False) -> Finding:
+        doc = self.docs.get(source.file)
+        full = tuple(source.path) + tuple(path)
+        line, col = self.locate(source, *path, key=key)
+        crumb = None
+        if doc is not None:
+            kind = _kind_of(source.file)
+            crumb = schema_check.breadcrumb(kind, doc.data, full) if kind else None
+        return Finding(file=source.file, line=line, column=col, message=message, hint=hint,
+                       breadcrumb=crumb, code=code, severity=severity)  # type: ignore[arg-type]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+
+def _kind_of(rel: str) -> str | None:
+    name = rel.rsplit("/", 1)[-1]
+    if name == "perfgen.yaml":
+        return "workspace"
+    if name == "department.yaml":
+        return "department"
+    if name == "goals.yaml":
+        return "goals"
+    if "/projects/" in rel:
+        return "project"
+    return None
+
+
+def _rel(root: Path, path: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _text(value: Any) -> list[str]:
+    """A Text field (string or list of strings) as lines; each line prints as one paragraph."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").split("\n") if value != "" else []
+    lines: list[str] = []
+    for item in value:
+        lines.extend(str(item).replace("\r\n", "\n").split("\n"))
+    return lines
+
+
+class _Loader:
+    def __init__(self, root: Path):
+        self.root = root
+        self.result = LoadResult(Workspace(root, WorkspaceSettings(DEFAULT_TITLE, DEFAULT_ISSUER, None, []), {}))
+        self.known_keys = resources.known_keys()
+        self._taxonomies: dict[str, Taxonomy | None] = {}
+        self._layouts: dict[str, dict[str, Any] | None] = {}
+
+    # -- reading -----------------------------------------------------------------------------
+    def read(self, path: Path, kind: str) -> yamlsource.YamlDocument | None:
+        rel = _rel(self.root, path)
+        self.result.files.append(rel)
+        doc, findings = yamlsource.read(path, rel, self.known_keys)
+        self.result.findings.extend(findings)
+        if doc is None:
+            return None
+        self.result.docs[rel] = doc
+        problems = schema_check.check(doc, kind)
+        self.result.findings.extend(problems)
+        if problems or any(f.severity == "error" for f in findings):
+            return None
+        return doc
+
+    def add(self, rel: str, message: str, hint: str | None, code: str, line: int | None = None,
+            column: int | None = None, severity: str = "error") -> None:
+        self.result.findings.append(Finding(file=rel, line=line, column=column, message=message,
+                                            hint=hint, code=code, severity=severity))  # type: ignore[arg-type]
+
+    # -- shared data: profiles and layouts ----------------------------------------------------
+    def taxonomy(self, name: str) -> Taxonomy | None:
+        if name not in self._taxonomies:
+            path = resources.find_named(self.root, "profiles", name, ".yaml")
+            tax = None
+            if path is not None:
+                doc, findings = yamlsource.read(path, _rel(self.root, path))
+                self.result.findings.extend(findings)
+                if doc is not None:
+                    try:
+                        tax = taxonomy_from_data(name, doc.data)
+                    except (KeyError, TypeError):
+                        self.add(doc.rel, "指标体系文件格式不对", "应包含“一级指标”列表，每项有“名称”和“二级指标”。",
+                                 "profile.format", 1)
+            self._taxonomies[name] = tax
+        return self._taxonomies[name]
+
+    def layout_defaults(self, template: str) -> dict[str, Any] | None:
+        if template not in self._layouts:
+            folder = resources.find_named(self.root, "templates", template)
+            data = None
+            if folder is not None and (folder / "layout.yaml").exists():
+                doc, findings = yamlsource.read(folder / "layout.yaml", _rel(self.root, folder / "layout.yaml"))
+                self.result.findings.extend(findings)
+                data = doc.data if doc is not None and isinstance(doc.data, dict) else None
+            self._layouts[template] = data
+        return self._layouts[template]
+
+    def check_layout(self, doc: yamlsource.YamlDocument, overrides: dict[str, Any] | None,
+                     defaults: dict[str, Any], kind: str) -> dict[str, Any]:
+        """Keep the valid overrides; report unknown keys and values of the wrong type."""
+        import difflib
+        good: dict[str, Any] = {}
+        for key, value in (overrides or {}).items():
+            line, col = doc.position(("版式", key), key=True)
+            crumb = f"{schema_check.ROOT_LABEL[kind]} › 版式 › {key}"
+            if key not in defaults:
+                close = difflib.get_close_matches(key, list(defaults), n=1, cutoff=0.3)
+                hint = f"是不是要写“{close[0]}”？" if close else "可用的设置见模板目录下的 layout.yaml。"
+                self.result.findings.append(Finding(doc.rel, f"模板没有“{key}”这项版式设置", line, col, hint,
+                                                    crumb, "layout.unknown-key"))
+                continue
+            want = defaults[key]
+            ok = (isinstance(value, bool) == isinstance(want, bool)) and (
+                isinstance(value, type(want)) or (isinstance(want, int) and isinstance(value, int)))
+            if isinstance(want, list):
+                ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+            if not ok:
+                self.result.findings.append(Finding(
+                    doc.rel, f"版式设置“{key}”应为{schema_check._type_name(want)}，实际是{schema_check._type_name(value)}",
+                    line, col, f"默认值是 {want!r}。", crumb, "layout.type"))
+                continue
+            if isinstance(value, str):
+                bad = [f for f in _format_fields(value) if f not in _LAYOUT_FIELDS]
+                if bad:
+                    self.result.findings.append(Finding(
+                        doc.rel, f"版式设置“{key}”中有不认识的占位符“{{{bad[0]}}}”", line, col,
+                        "可用的占位符：" + "、".join("{" + f + "}" for f in _LAYOUT_FIELDS), crumb, "layout.field"))
+                    continue
+            good[key] = value
+        return good
+
+    # -- the workspace ------------------------------------------------------------------------
+    def load(self) -> LoadResult:
+        ws = self.result.workspace
+        settings_path = self.root / "perfgen.yaml"
+        if settings_path.exists():
+            doc = self.read(settings_path, "workspace")
+            if doc is not None:
+                d = doc.data
+                ws.settings = WorkspaceSettings(
+                    title=d.get("标题", DEFAULT_TITLE), issuer=d.get("印发单位", DEFAULT_ISSUER),
+                    default_year=d.get("默认年度"), department_order=list(d.get("部门顺序", [])))
+        depts_dir = self.root / "departments"
+        if not depts_dir.is_dir():
+            raise UserError(f"在 {self.root} 下没有找到 departments/ 目录",
+                            "请在工作区根目录运行 perfgen（或用 --root 指定），或先运行 perfgen init 新建工作区。")
+        for folder in sorted(p for p in depts_dir.iterdir() if not p.name.startswith(".")):
+            if not folder.is_dir():
+                continue
+            self.load_department(folder)
+        for i, dept_id in enumerate(ws.settings.department_order):
+            if dept_id not in ws.departments:
+                doc = self.result.docs.get("perfgen.yaml")
+                line, col = doc.position(("部门顺序", i)) if doc else (None, None)
+                self.add("perfgen.yaml", f"部门顺序中的“{dept_id}”不存在", "检查拼写；部门 id 是 departments/ 下的目录名。",
+                         "workspace.unknown-department", line, col)
+        return self.result
+
+    def load_department(self, folder: Path) -> None:
+        rel_folder = _rel(self.root, folder)
+        if not ID_RE.match(folder.name):
+            self.add(rel_folder, f"部门目录名“{folder.name}”不合规", "部门 id 只能用小写英文字母、数字和连字符，例如 yutian-zfw。",
+                     "id.department")
+            return
+        dept_file = folder / "department.yaml"
+        if not dept_file.exists():
+            self.add(rel_folder + "/department.yaml", "缺少部门信息文件 department.yaml",
+                     "每个部门目录下都要有 department.yaml；可用 perfgen new department 生成。", "file.missing")
+            return
+        doc = self.read(dept_file, "department")
+        if doc is None:
+            return
+        d = doc.data
+        source = Source(doc.rel)
+        template, profile = d["模板"], d["指标体系"]
+        defaults = self.layout_defaults(template)
+        if defaults is None:
+            line, col = doc.position(("模板",))
+            self.add(doc.rel, f"找不到模板“{template}”", "可用的模板：" + "、".join(resources.available(self.root, "templates")),
+                     "department.template", line, col)
+        tax = self.taxonomy(profile)
+        if tax is None:
+            line, col = doc.position(("指标体系",))
+            self.add(doc.rel, f"找不到指标体系“{profile}”",
+                     "可用的指标体系：" + "、".join(resources.available(self.root, "profiles", ".yaml")),
+                     "department.profile", line, col)
+        layout = self.check_layout(doc, d.get("版式"), defaults or {}, "department") if defaults else {}
+        dept = Department(
+            id=folder.name, name=d["名称"], short_name=d.get("简称"), unit_code=d.get("单位编码"),
+            unit_name=d.get("单位名称", d["名称"]), competent_dept=d.get("主管部门"), region=d.get("地区"),
+            template=template, profile=profile, layout=layout, source=source)
+        self.result.workspace.departments[dept.id] = dept
+        for year_dir in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
+            if not YEAR_RE.match(year_dir.name) or not (MIN_YEAR <= int(year_dir.name) <= MAX_YEAR):
+                self.add(_rel(self.root, year_dir), f"“{year_dir.name}”不是年度目录",
+                         f"部门目录下只放年度目录（{MIN_YEAR}–{MAX_YEAR} 的四位数字，如 2025）。", "year.folder",
+                         severity="warning")
+                continue
+            self.load_year(dept, int(year_dir.name), year_dir, defaults, tax)
+        for stray in sorted(folder.glob("*.yml")):
+            self.add(_rel(self.root, stray), "扩展名应为 .yaml", "把文件改名为 .yaml，否则 perfgen 不会读取它。",
+                     "file.extension", severity="warning")
+
+    def load_year(self, dept: Department, year: int, folder: Path, defaults: dict[str, Any] | None,
+                  tax: Taxonomy | None) -> None:
+        goals_path = folder / "goals.yaml"
+        goals: YearGoals | None = None
+        goals_layout: dict[str, Any] = {}
+        if not goals_path.exists():
+            self.add(_rel(self.root, goals_path), f"{year} 年缺少部门整体绩效目标文件 goals.yaml",
+                     "每个年度目录下都要有 goals.yaml（第一部分 部门整体绩效目标）。", "file.missing")
+        else:
+            doc = self.read(goals_path, "goals")
+            if doc is not None:
+                goals_layout = self.check_layout(doc, doc.data.get("版式"), defaults or {}, "goals") if defaults else {}
+                goals = self.build_goals(doc, goals_layout)
+        projects: list[Project] = []
+        proj_dir = folder / "projects"
+        if proj_dir.is_dir():
+            for path in sorted(proj_dir.iterdir()):
+                if path.name.startswith(".") or path.is_dir():
+                    continue
+                if path.suffix in (".yml",):
+                    self.add(_rel(self.root, path), "扩展名应为 .yaml", "把文件改名为 .yaml，否则 perfgen 不会读取它。",
+                             "file.extension", severity="warning")
+                    continue
+                if path.suffix != ".yaml":
+                    continue
+                if not ID_RE.match(path.stem):
+                    self.add(_rel(self.root, path), f"项目文件名“{path.name}”不合规",
+                             "项目 id（文件名）只能用小写英文字母、数字和连字符，例如 jianyiyongwei-jijin.yaml。",
+                             "id.project")
+                    continue
+                doc = self.read(path, "project")
+                if doc is not None:
+                    projects.append(self.build_project(doc, path.stem, tax))
+        layout = dict(defaults or {})
+        layout.update(dept.layout)
+        layout.update(goals_layout)
+        order = goals.project_order if goals else []
+        by_id = {p.id: p for p in projects}
+        ordered = [by_id[i] for i in order if i in by_id]
+        rest = sorted((p for p in projects if p.id not in order), key=lambda p: (p.code or "", p.id))
+        dept.years[year] = DepartmentYear(dept, year, goals, ordered + rest, tax, layout, folder)
+
+    # -- building model objects (structure already checked) ------------------------------------
+    def build_goals(self, doc: yamlsource.YamlDocument, layout: dict[str, Any]) -> YearGoals:
+        d = doc.data
+        source = Source(doc.rel)
+        subgoals = []
+        for i, s in enumerate(d.get("分项绩效目标", []) or []):
+            subgoals.append(SubGoal(
+                title=s["标题"], project_id=s.get("项目"),
+                amount=to_yuan(s["金额"]) if s.get("金额") is not None else None,
+                title_suffix=s.get("标题后缀"), duty=_text(s.get("职责描述")), goals=_text(s.get("绩效目标")),
+                indicators=_text(s.get("绩效指标")), source=Source(doc.rel, ("分项绩效目标", i))))
+        rows = []
+        current_l1 = ""
+        for r in d.get("部门绩效文本信息", []) or []:
+            current_l1 = r.get("一级指标", current_l1) or current_l1 if "一级指标" in r else current_l1
+            rows.append(DeptIndicatorRow(
+                level1=r.get("一级指标", ""), level2=r.get("二级指标", ""), level3=r.get("三级指标", ""),
+                sign=r.get("符号", ""), value=r.get("值", ""), unit=r.get("单位", ""), note=r.get("说明", "")))
+        special = d.get("专项资金说明")
+        return YearGoals(
+            overall=_text(d["总体绩效目标"]), subgoals_intro=_text(d.get("分项绩效目标引言")), subgoals=subgoals,
+            measures=_text(d.get("工作保障措施")), dept_table=rows,
+            special_funds=_text(special) if special is not None else None,
+            project_order=list(d.get("项目顺序", []) or []), layout=layout, source=source)
+
+    def build_project(self, doc: yamlsource.YamlDocument, project_id: str, tax: Taxonomy | None) -> Project:
+        d = doc.data
+        b = d["预算"]
+        total = to_yuan(b["预算数"])
+        other = to_yuan(b["其他资金"]) if b.get("其他资金") is not None else None
+        fiscal = to_yuan(b["财政资金"]) if b.get("财政资金") is not None else None
+        if fiscal is None:
+            fiscal = total - (other or Decimal(0))
+        if other is None:
+            other = total - fiscal
+        indicators = []
+        for i, item in enumerate(d.get("绩效指标", []) or []):
+            level2 = item["二级指标"]
+            canonical = tax.canonical_level2(level2) if tax else None
+            level1 = item.get("一级指标") or (tax.level1_of(level2) if tax else None) or ""
+            value_text = item.get("指标值", "")
+            try:
+                value = parse_value(value_text) if value_text else None
+            except ValueSyntaxError:
+                value = None
+            indicators.append(Indicator(
+                level1=level1, level2=canonical or level2, level3=item.get("三级指标", ""),
+                description=item.get("绩效指标描述", ""), value_text=value_text,
+                basis=item.get("指标值确定依据", ""), placeholder=bool(item.get("占位", False)), value=value,
+                source=Source(doc.rel, ("绩效指标", i))))
+        e = d.get("说明")
+        explanation = None
+        if e is not None:
+            explanation = Explanation(
+                title=e.get("标题"), overview=_text(e["项目概况"]), funding_items=_text(e.get("资金安排")),
+                funding_summary=e.get("资金安排总述"), goals=_text(e["绩效目标"]), indicators=_text(e["绩效指标"]),
+                criteria=_text(e["评价标准"]), closing=e.get("结语"))
+        plan = {k: Decimal(v) for k, v in (d.get("支出计划") or {}).items()}
+        return Project(
+            id=project_id, name=d["项目名称"], code=d.get("项目编码"), budget=Budget(total, fiscal, other),
+            fund_use=_text(d.get("资金用途")), spending_plan=plan, goals=_text(d.get("绩效目标")),
+            goals_local=_text(d.get("本级绩效目标")), indicators=indicators, explanation=explanation,
+            office=d.get("责任科室"), competent_dept=d.get("主管部门"), implementing_unit=d.get("实施单位"),
+            attribute=d.get("项目属性"), period=d.get("项目期"), source=Source(doc.rel), raw=d)
+
+
+_LAYOUT_FIELDS = ("n", "cn", "年度", "项目名称", "项目数", "合计万元", "金额万元")
+
+
+def _format_fields(fmt: str) -> list[str]:
+    from perfgen.model.layout import format_fields
+    try:
+        return format_fields(fmt)
+    except ValueError:
+        return ["{"]
+
+
+def load_workspace(root: Path) -> LoadResult:
+    """Read and structure-check every file under `root`; then run the business rules."""
+    from perfgen.validate import rules
+    result = _Loader(root).load()
+    rules.check(result)
+    return result

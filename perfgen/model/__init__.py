@@ -1,0 +1,1 @@
+"""The data model: what a workspace, a department, a year and a project are, independent of files."""

@@ -1,0 +1,93 @@
+"""Where perfgen finds its data: schemas, templates and indicator profiles.
+
+A workspace may carry its own templates/ and profiles/ (a county's variant of a form); otherwise the
+copies shipped with perfgen are used. Shipped data lives at the top of the source tree (schemas/,
+templates/, profiles/) and is packed into perfgen/_data in a wheel.
+"""
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+from typing import Any
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+@functools.cache
+def builtin_dir() -> Path:
+    """The folder holding the shipped schemas/, templates/ and profiles/."""
+    packed = _PACKAGE / "_data"
+    if (packed / "schemas").is_dir():
+        return packed
+    return _PACKAGE.parent
+
+
+def schema_path(kind: str) -> Path:
+    return builtin_dir() / "schemas" / f"{kind}.schema.json"
+
+
+@functools.cache
+def schema(kind: str) -> dict[str, Any]:
+    with open(schema_path(kind), encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+SCHEMA_KINDS = ("workspace", "department", "goals", "project")
+
+
+@functools.cache
+def known_keys() -> frozenset[str]:
+    """Every property name in every schema: used to spot `键：值` typed with a full-width colon."""
+    keys: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for k, v in node.get("properties", {}).items():
+                keys.add(k)
+                walk(v)
+            for key in ("items", "then", "if", "not"):
+                if key in node:
+                    walk(node[key])
+            for v in node.get("patternProperties", {}).values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    for kind in SCHEMA_KINDS:
+        walk(schema(kind))
+    return frozenset(keys)
+
+
+def search_dirs(root: Path | None, kind: str) -> list[Path]:
+    """Folders to look in for `kind` ("templates" or "profiles"): the workspace's, then the shipped."""
+    dirs = []
+    if root is not None:
+        dirs.append(root / kind)
+    dirs.append(builtin_dir() / kind)
+    unique: list[Path] = []
+    for d in dirs:
+        if d.resolve() not in [u.resolve() for u in unique]:
+            unique.append(d)
+    return unique
+
+
+def find_named(root: Path | None, kind: str, name: str, suffix: str = "") -> Path | None:
+    for d in search_dirs(root, kind):
+        candidate = d / f"{name}{suffix}"
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def available(root: Path | None, kind: str, suffix: str = "") -> list[str]:
+    names: set[str] = set()
+    for d in search_dirs(root, kind):
+        if d.is_dir():
+            for p in d.iterdir():
+                if suffix and p.name.endswith(suffix):
+                    names.add(p.name[: -len(suffix)])
+                elif not suffix and p.is_dir():
+                    names.add(p.name)
+    return sorted(names)

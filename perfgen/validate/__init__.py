@@ -1,0 +1,1 @@
+"""Validation: structure against the JSON Schemas, then business rules on the model."""

@@ -1,0 +1,224 @@
+"""Structure checks against schemas/*.schema.json, reported in Chinese at the right line.
+
+jsonschema finds the problems; this module turns each into a sentence a department's finance
+clerk can act on: which field (as a breadcrumb of Chinese names, items named by their own name),
+what is wrong, and how to fix it, with the closest valid key for a typo.
+"""
+from __future__ import annotations
+
+import difflib
+from decimal import Decimal
+from typing import Any, Iterator
+
+import jsonschema
+from jsonschema.exceptions import ValidationError, best_match
+
+from perfgen import resources
+from perfgen.errors import Finding
+from perfgen.yamlsource import YamlDocument
+
+ROOT_LABEL = {"workspace": "工作区设置", "department": "部门", "goals": "年度目标", "project": "项目"}
+
+_TYPE_CN = {"string": "文字", "number": "数字", "integer": "整数", "boolean": "true 或 false",
+            "object": "“字段: 值”形式的键值对", "array": "列表（每项以“- ”开头）", "null": "空值"}
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "空值"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, Decimal, float)):
+        return "数字"
+    if isinstance(value, str):
+        return "文字"
+    if isinstance(value, list):
+        return "列表"
+    if isinstance(value, dict):
+        return "键值对"
+    return type(value).__name__
+
+
+def _validator(kind: str) -> jsonschema.protocols.Validator:
+    return _VALIDATORS.setdefault(kind, jsonschema.Draft202012Validator(resources.schema(kind)))
+
+
+_VALIDATORS: dict[str, Any] = {}
+
+
+def subschema(kind: str, path: tuple[str | int, ...]) -> dict[str, Any]:
+    """The schema that describes the value at `path` (best effort through properties/items)."""
+    node: dict[str, Any] = resources.schema(kind)
+    for step in path:
+        if isinstance(step, int):
+            node = node.get("items", {})
+        else:
+            props = node.get("properties", {})
+            if step in props:
+                node = props[step]
+            else:
+                import re
+                for pattern, sub in node.get("patternProperties", {}).items():
+                    if re.search(pattern, step):
+                        node = sub
+                        break
+                else:
+                    return {}
+    return node
+
+
+def _item_name(item: Any) -> str | None:
+    if not isinstance(item, dict):
+        return None
+    for key in ("三级指标", "标题", "项目名称", "二级指标", "名称"):
+        value = item.get(key)
+        if isinstance(value, str) and value.strip():
+            text = value.strip().replace("\n", "")
+            return text if len(text) <= 24 else text[:23] + "…"
+    return None
+
+
+def breadcrumb(kind: str, data: Any, path: tuple[str | int, ...]) -> str:
+    """项目 › 绩效指标「帮扶见义勇为人次」 › 指标值 — items named by their name, not their index."""
+    parts = [ROOT_LABEL.get(kind, kind)]
+    node: Any = data
+    for step in path:
+        if isinstance(step, int):
+            item = node[step] if isinstance(node, list) and step < len(node) else None
+            name = _item_name(item)
+            parts[-1] += f"「{name}」" if name else f"第{step + 1}项"
+            node = item
+        else:
+            parts.append(step)
+            node = node.get(step) if isinstance(node, dict) else None
+    return " › ".join(parts)
+
+
+def _describe(kind: str, path: tuple[str | int, ...]) -> str:
+    sub = subschema(kind, path)
+    title = sub.get("title")
+    desc = sub.get("description")
+    if title and desc:
+        return f"{title}：{desc}"
+    return desc or title or ""
+
+
+def _leaf(error: ValidationError) -> ValidationError:
+    """For oneOf/anyOf, the branch that explains the problem best."""
+    while error.validator in ("oneOf", "anyOf") and error.context:
+        # When every branch fails on type, the parent error is the clearer one.
+        if all(e.validator == "type" and not e.relative_path for e in error.context):
+            return error
+        error = best_match(error.context)
+    return error
+
+
+def _expected_types(error: ValidationError) -> list[str]:
+    types: list[str] = []
+    for e in error.context or [error]:
+        t = e.validator_value if e.validator == "type" else None
+        for name in ([t] if isinstance(t, str) else t or []):
+            if name not in types:
+                types.append(name)
+    return types
+
+
+def check(doc: YamlDocument, kind: str) -> list[Finding]:
+    """Every structural problem in one document, each located and explained."""
+    findings = []
+    for error in sorted(_validator(kind).iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path))):
+        findings.extend(_explain(doc, kind, error))
+    return findings
+
+
+def _explain(doc: YamlDocument, kind: str, error: ValidationError) -> Iterator[Finding]:
+    error = _leaf(error)
+    path = tuple(error.absolute_path)
+    v = error.validator
+    value = error.instance
+    line, col = doc.position(path)
+    crumb = breadcrumb(kind, doc.data, path)
+
+    def finding(message: str, hint: str | None, at: tuple[int | None, int | None] = (line, col),
+                crumb_: str = crumb, code: str = f"schema.{v}") -> Finding:
+        return Finding(file=doc.rel, line=at[0], column=at[1], message=message, hint=hint,
+                       breadcrumb=crumb_, code=code)
+
+    if v == "required":
+        props = error.schema.get("properties", {})
+        for key in error.validator_value:
+            if isinstance(value, dict) and key not in value:
+                sub = props.get(key, {})
+                hint = f"添加“{key}: …”"
+                if sub.get("description"):
+                    hint += f"（{sub.get('title', key)}：{sub['description']}）"
+                yield finding(f"缺少必填项“{key}”", hint, code="schema.required")
+        return
+    if v == "additionalProperties":
+        allowed = list(error.schema.get("properties", {}))
+        patterns = error.schema.get("patternProperties", {})
+        import re
+        extras = [k for k in value if k not in allowed and not any(re.search(p, k) for p in patterns)]
+        for key in extras:
+            at = doc.position(path + (key,), key=True)
+            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.3)
+            if close:
+                hint = f"是不是要写“{close[0]}”？"
+            elif allowed:
+                hint = "这里可以写的字段有：" + "、".join(allowed)
+            else:
+                hint = "节点名应为“3月底”“6月底”这样的月份。"
+            yield finding(f"不认识的字段“{key}”", hint, at=at,
+                          crumb_=breadcrumb(kind, doc.data, path), code="schema.unknown-key")
+        return
+    if v in ("type", "oneOf", "anyOf"):
+        expected = _expected_types(error)
+        if not expected and v in ("oneOf", "anyOf"):
+            leaf = best_match(error.context) if error.context else error
+            yield from _explain_simple(doc, kind, leaf, finding)
+            return
+        want = "或".join(_TYPE_CN.get(t, t) for t in expected)
+        hint = _describe(kind, path) or None
+        if "string" in expected and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+            hint = f"数字写在文字字段里要加引号，例如 \"{value}\"。" + (f"（{hint}）" if hint else "")
+        elif "object" in expected and isinstance(value, list):
+            hint = "这里应写成“字段: 值”的形式，而不是以“- ”开头的列表。" + (f"（{hint}）" if hint else "")
+        elif "object" in expected and isinstance(value, str):
+            hint = "这里应写成下一级缩进的“字段: 值”。检查这一行是否少了换行和缩进，或冒号写成了全角“：”。"
+        elif value is None:
+            hint = "这里不能空着；请填写内容。" + (f"（{hint}）" if hint else "")
+        yield finding(f"应为{want}，实际是{_type_name(value)}", hint, code="schema.type")
+        return
+    yield from _explain_simple(doc, kind, error, finding)
+
+
+def _explain_simple(doc: YamlDocument, kind: str, error: ValidationError, finding: Any) -> Iterator[Finding]:
+    v = error.validator
+    value = error.instance
+    path = tuple(error.absolute_path)
+    desc = _describe(kind, path) or None
+    if v == "type":
+        want = _TYPE_CN.get(error.validator_value, str(error.validator_value)) \
+            if isinstance(error.validator_value, str) else "或".join(_TYPE_CN.get(t, t) for t in error.validator_value)
+        yield finding(f"应为{want}，实际是{_type_name(value)}", desc, code="schema.type")
+    elif v == "pattern":
+        yield finding(f"“{value}”的格式不对", desc, code="schema.pattern")
+    elif v == "minLength":
+        yield finding("不能为空", desc, code="schema.empty")
+    elif v == "maxLength":
+        yield finding(f"太长了（{len(value)} 个字，上限 {error.validator_value}）", "请精简，或检查是否粘贴了多余内容。",
+                      code="schema.too-long")
+    elif v == "minimum":
+        yield finding(f"“{value}”小于允许的最小值 {error.validator_value}", desc, code="schema.minimum")
+    elif v == "maximum":
+        yield finding(f"“{value}”超过允许的最大值 {error.validator_value}", desc, code="schema.maximum")
+    elif v == "enum":
+        yield finding(f"“{value}”不是可选值", "可选：" + "、".join(map(str, error.validator_value)), code="schema.enum")
+    elif v == "const":
+        yield finding(f"应为 {error.validator_value}", desc, code="schema.const")
+    elif v == "uniqueItems":
+        yield finding("列表中有重复项", "每一项只写一次。", code="schema.unique")
+    elif v == "maxItems":
+        yield finding(f"项数过多（上限 {error.validator_value}）", "请检查是否重复粘贴。", code="schema.max-items")
+    else:
+        yield finding(f"内容不符合要求（{v}）", desc, code=f"schema.{v}")
