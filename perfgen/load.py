@@ -271,6 +271,7 @@ class _Loader:
                 goals_layout = self.check_layout(doc, doc.data.get("版式"), defaults or {}, "goals") if defaults else {}
                 goals = self.build_goals(doc, goals_layout)
         projects: list[Project] = []
+        files: set[str] = set()
         proj_dir = folder / "projects"
         if proj_dir.is_dir():
             for path in sorted(proj_dir.iterdir()):
@@ -287,6 +288,7 @@ class _Loader:
                              "项目 id（文件名）只能用小写英文字母、数字和连字符，例如 jianyiyongwei-jijin.yaml。",
                              "id.project")
                     continue
+                files.add(path.stem)
                 doc = self.read(path, "project")
                 if doc is not None:
                     projects.append(self.build_project(doc, path.stem, tax))
@@ -297,7 +299,7 @@ class _Loader:
         by_id = {p.id: p for p in projects}
         ordered = [by_id[i] for i in order if i in by_id]
         rest = sorted((p for p in projects if p.id not in order), key=lambda p: (p.code or "", p.id))
-        dept.years[year] = DepartmentYear(dept, year, goals, ordered + rest, tax, layout, folder)
+        dept.years[year] = DepartmentYear(dept, year, goals, ordered + rest, tax, layout, folder, files)
 
     # -- building model objects (structure already checked) ------------------------------------
     def build_goals(self, doc: yamlsource.YamlDocument, layout: dict[str, Any]) -> YearGoals:

@@ -139,6 +139,7 @@ class DepartmentYear:
     taxonomy: Taxonomy | None
     layout: dict[str, Any]
     folder: Path
+    project_files: set[str] = field(default_factory=set)  # ids with a file, loadable or not
 
     @property
     def total_budget(self) -> Decimal:

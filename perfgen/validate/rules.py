@@ -150,7 +150,7 @@ def references(result: LoadResult) -> Iterator[Finding]:
             continue
         ids = {p.id: p for p in dy.projects}
         for i, pid in enumerate(g.project_order):
-            if pid not in ids:
+            if pid not in ids and pid not in dy.project_files:
                 close = difflib.get_close_matches(pid, list(ids), n=1, cutoff=0.5)
                 yield result.finding(g.source, ("项目顺序", i), f"项目顺序中的“{pid}”没有对应的项目文件",
                                      (f"是不是“{close[0]}”？" if close else "") + "项目 id 是 projects/ 下的文件名（不含 .yaml）。",
@@ -165,6 +165,8 @@ def references(result: LoadResult) -> Iterator[Finding]:
             if s.project_id is None:
                 continue
             if s.project_id not in ids:
+                if s.project_id in dy.project_files:
+                    continue  # that file has its own error
                 close = difflib.get_close_matches(s.project_id, list(ids), n=1, cutoff=0.5)
                 yield result.finding(s.source, ("项目",), f"分项对应的项目“{s.project_id}”不存在",
                                      (f"是不是“{close[0]}”？" if close else "") + "写 projects/ 下的文件名（不含 .yaml）。",

@@ -109,7 +109,10 @@ def _leaf(error: ValidationError) -> ValidationError:
         # When every branch fails on type, the parent error is the clearer one.
         if all(e.validator == "type" and not e.relative_path for e in error.context):
             return error
-        error = best_match(error.context)
+        # the branch whose type fits the value explains it best (a string failing its pattern,
+        # rather than "should be a number")
+        fitting = [e for e in error.context if not (e.validator == "type" and not e.relative_path)]
+        error = best_match(fitting or error.context)
     return error
 
 

@@ -1,0 +1,45 @@
+"""`perfgen build`."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from perfgen.build import BuildOptions, build
+from perfgen.cli.app import Context, cli, echo_err, handle_errors
+
+
+@cli.command("build")
+@click.option("--year", "years", type=int, multiple=True, help="只生成这一年度（可重复）。默认：全部年度。")
+@click.option("--dept", "departments", multiple=True, help="只生成这个部门（部门 id，可重复）。")
+@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF，并在汇编目录中填入页码。")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="输出目录（默认：工作区下的 build/）。")
+@click.option("-q", "--quiet", is_flag=True, help="不显示进度，只显示结果。")
+@click.pass_obj
+@handle_errors
+def build_command(obj: Context, years: tuple[int, ...], departments: tuple[str, ...], pdf: bool,
+                  out: Path | None, quiet: bool) -> None:
+    """检查数据并生成官方格式的文档：每个部门一份 Word 文档，每年一份汇编。
+
+    输出在 build/<年度>/<部门>.docx 和 build/<年度>/volume.docx；加 --pdf 时旁边还有 PDF。
+    数据有错误时不生成任何文档（退出码 1），已有的输出保持不变。
+
+    \b
+    示例：
+      perfgen build
+      perfgen build --year 2025 --pdf
+      perfgen build --dept yutian-zfw --out /tmp/preview
+    """
+    progress = (lambda s: None) if quiet else (lambda s: echo_err(s))
+    report = build(obj.root, BuildOptions(years=list(years) or None, departments=list(departments) or None,
+                                          pdf=pdf, out=out), progress)
+    for w in report.warnings:
+        echo_err(w)
+    for path in report.documents + report.pdfs:
+        try:
+            shown = path.resolve().relative_to(Path.cwd().resolve())
+        except ValueError:
+            shown = path
+        click.echo(str(shown))
+    click.echo(report.summary())

@@ -1,0 +1,1 @@
+"""Rendering: the view model, the docxtpl engine, document assembly (volume) and output files."""

@@ -1,0 +1,133 @@
+"""docxtpl with the guard rails perfgen needs.
+
+- Jinja runs sandboxed with StrictUndefined: a missing field fails the build, it never prints blank.
+- Autoescape is on, and every value passes through `xml_safe`, so & < > quotes and control
+  characters cannot break the document XML.
+- `{% vm EXPR %}` in a table cell merges it vertically with the cell above when EXPR is false
+  (docxtpl's own `{% vm %}` merges a whole loop; forms need runs of equal 一级/二级 cells).
+- Lists of lines printed in a cell become line breaks with the `lines` filter.
+- Errors name the template and the offending tag.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docxtpl import DocxTemplate
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup, escape
+
+from perfgen.errors import UserError
+from perfgen.render.xmltext import xml_safe
+
+_BREAK = '</w:t><w:br/><w:t xml:space="preserve">'
+
+
+def _finalize(value: Any) -> Any:
+    if isinstance(value, Markup):
+        return value
+    if isinstance(value, str):
+        return xml_safe(value)
+    return value
+
+
+def lines_filter(value: Any) -> Markup:
+    """A list of lines (or a string with newlines) as one run of text with <w:br/> between lines."""
+    if isinstance(value, str):
+        parts = value.split("\n")
+    elif value is None:
+        parts = []
+    else:
+        parts = [str(v) for v in value]
+    return Markup(_BREAK).join(escape(xml_safe(p)) for p in parts)
+
+
+def make_environment() -> SandboxedEnvironment:
+    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True, finalize=_finalize,
+                               keep_trailing_newline=True)
+    env.filters["lines"] = lines_filter
+    return env
+
+
+_VM_CELL = re.compile(r"<w:tc[ >](?:(?!<w:tc[ >]).)*?{%\s*vm\s+(?!%)([^%]+?)\s*%}.*?</w:tc>", re.DOTALL)
+
+
+def _patch_vm(xml: str) -> str:
+    """Expand `{% vm EXPR %}` into a vMerge restart/continue chosen per row."""
+
+    def cell(m: re.Match[str]) -> str:
+        expr = m.group(1)
+        text = m.group(0)
+        merge = f'<w:vMerge w:val="{{% if {expr} %}}restart{{% else %}}continue{{% endif %}}"/>'
+        if "<w:tcPr>" in text:
+            text = text.replace("<w:tcPr>", "<w:tcPr>" + merge, 1)
+        elif "<w:tcPr/>" in text:
+            text = text.replace("<w:tcPr/>", "<w:tcPr>" + merge + "</w:tcPr>", 1)
+        else:
+            text = re.sub(r"(<w:tc[ >])", r"\1<w:tcPr>" + merge.replace("\\", "\\\\") + "</w:tcPr>", text, count=1)
+        # The text of a continued cell is dropped (Word shows only the first cell of a merge).
+        text = re.sub(r"{%\s*vm\s+" + re.escape(expr) + r"\s*%}(.*?)(</w:t>)",
+                      lambda t: "{% if " + expr + " %}" + t.group(1) + "{% endif %}" + t.group(2), text,
+                      count=1, flags=re.DOTALL)
+        return text
+
+    return _VM_CELL.sub(cell, xml)
+
+
+class PerfgenTemplate(DocxTemplate):
+    def patch_xml(self, src_xml: str) -> str:  # type: ignore[override]
+        xml = super().patch_xml(src_xml)
+        return _patch_vm(xml)
+
+
+def render_docx(template_path: Path, context: dict[str, Any], template_label: str) -> PerfgenTemplate:
+    """Render `template_path` with `context`; template problems become located UserErrors."""
+    try:
+        tpl = PerfgenTemplate(str(template_path))
+    except Exception as exc:  # a corrupt or non-docx template
+        raise UserError(f"无法打开模板 {template_label}：{exc}", "模板应是 Word（.docx）文件；从 templates/ 重新复制一份。") from None
+    env = make_environment()
+    try:
+        tpl.render(context, env, autoescape=True)
+    except jinja2.TemplateSyntaxError as exc:
+        raise UserError(f"模板 {template_label} 中有语法错误：{_syntax_cn(exc)}",
+                        f"出错的标签附近：{_context_text(exc)}。检查 {{% for %}}/{{% endfor %}}、{{% if %}}/{{% endif %}} "
+                        "是否成对，并运行 perfgen template check 查看详情。") from None
+    except jinja2.UndefinedError as exc:
+        raise UserError(f"模板 {template_label} 使用了数据中没有的内容：{_undefined_cn(exc)}",
+                        "检查模板中的变量名拼写；可用的变量见 perfgen template check 的输出。") from None
+    except jinja2.TemplateError as exc:
+        raise UserError(f"模板 {template_label} 渲染失败：{exc}", "运行 perfgen template check 检查模板。") from None
+    return tpl
+
+
+def _syntax_cn(exc: jinja2.TemplateSyntaxError) -> str:
+    msg = str(exc.message or exc)
+    m = re.search(r"Encountered unknown tag '(\w+)'", msg)
+    if m:
+        return f"不认识的标签“{m.group(1)}”（可能缺少与之配对的开始标签）"
+    m = re.search(r"Unexpected end of template. Jinja was looking for the following tags: (.*)", msg)
+    if m:
+        return f"模板在标签闭合前就结束了（缺少 {m.group(1)}）"
+    return msg
+
+
+def _undefined_cn(exc: jinja2.UndefinedError) -> str:
+    msg = str(exc.message or exc)
+    m = re.search(r"'([^']+)' is undefined", msg)
+    if m:
+        return f"变量“{m.group(1)}”未定义"
+    m = re.search(r"has no attribute '([^']+)'", msg)
+    if m:
+        return f"没有字段“{m.group(1)}”"
+    return msg
+
+
+def _context_text(exc: Exception) -> str:
+    lines = getattr(exc, "docx_context", None)
+    if lines:
+        text = " ".join(x.strip() for x in lines if x.strip())
+        return text[:200] or "（无）"
+    return "（无）"

@@ -1,0 +1,570 @@
+#!/usr/bin/env python3
+"""Write templates/<name>/template.docx: the official layouts as docxtpl templates.
+
+The .docx files are the source of truth that users copy and edit in Word or WPS; this script is
+how the shipped ones were made, so that a change to the typesetting is a reviewed diff of code
+rather than an opaque binary edit. Run it after changing it:  python scripts/make_templates.py
+
+Typesetting follows GB/T 9704-2012: A4, top margin 37 mm, binding-side 28 mm, text block
+156 × 225 mm (22 lines of 28 characters), body 3号 仿宋_GB2312, title 2号 方正小标宋简体, headings
+黑体 / 楷体_GB2312, page numbers 4号 宋体 "— N —" (odd pages right, even pages left).
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from perfgen.render.ooxml import canonicalize  # noqa: E402
+
+FANGSONG = "仿宋_GB2312"
+HEITI = "黑体"
+KAITI = "楷体_GB2312"
+XIAOBIAOSONG = "方正小标宋简体"
+SONGTI = "宋体"
+LATIN = "Times New Roman"
+
+BODY_PT = 16      # 3号
+TITLE_PT = 22     # 2号
+TABLE_PT = 10.5   # 五号
+FOOTER_PT = 14    # 4号
+LINE_PT = 29      # 225 mm / 22 lines
+
+
+# -- styles -----------------------------------------------------------------------------------
+
+def _fonts(style, east_asia: str, size: float, bold: bool = False) -> None:
+    font = style.font
+    font.name = LATIN
+    font.size = Pt(size)
+    font.bold = bold
+    rpr = style.element.get_or_add_rPr()
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = OxmlElement("w:rFonts")
+        rpr.insert(0, rfonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
+        rfonts.set(qn(attr), LATIN)
+    rfonts.set(qn("w:eastAsia"), east_asia)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def _outline(style, level: int) -> None:
+    ppr = style.element.get_or_add_pPr()
+    el = OxmlElement("w:outlineLvl")
+    el.set(qn("w:val"), str(level))
+    ppr.append(el)
+
+
+def _indent_chars(style, chars: int) -> None:
+    ppr = style.element.get_or_add_pPr()
+    ind = ppr.find(qn("w:ind"))
+    if ind is None:
+        ind = OxmlElement("w:ind")
+        ppr.append(ind)
+    ind.set(qn("w:firstLineChars"), str(chars * 100))
+    ind.set(qn("w:firstLine"), str(int(chars * BODY_PT * 20)))
+
+
+def paragraph_style(doc, name: str, east_asia: str, size: float, *, bold: bool = False,
+                    align=None, indent_chars: int = 0, line_pt: float | None = LINE_PT,
+                    outline: int | None = None, keep_next: bool = False, page_break: bool = False,
+                    space_before: float = 0, space_after: float = 0):
+    styles = doc.styles
+    style = styles[name] if name in [s.name for s in styles] else styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = styles["Normal"]
+    _fonts(style, east_asia, size, bold)
+    pf = style.paragraph_format
+    if align is not None:
+        pf.alignment = align
+    if line_pt:
+        pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        pf.line_spacing = Pt(line_pt)
+    else:
+        pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        # off the 22-line document grid, or every table line would be 29 pt tall
+        snap = OxmlElement("w:snapToGrid")
+        snap.set(qn("w:val"), "0")
+        style.element.get_or_add_pPr().append(snap)
+    pf.space_before = Pt(space_before)
+    pf.space_after = Pt(space_after)
+    pf.keep_with_next = keep_next
+    pf.page_break_before = page_break
+    pf.widow_control = True
+    if indent_chars:
+        _indent_chars(style, indent_chars)
+    if outline is not None:
+        _outline(style, outline)
+    return style
+
+
+def make_styles(doc) -> None:
+    normal = doc.styles["Normal"]
+    _fonts(normal, FANGSONG, BODY_PT)
+    normal.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    normal.paragraph_format.line_spacing = Pt(LINE_PT)
+    normal.paragraph_format.space_after = Pt(0)
+    # Word's "Table Grid" is what python-docx uses for tables; make sure it exists with borders.
+    paragraph_style(doc, "PG Body", FANGSONG, BODY_PT, indent_chars=2, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    paragraph_style(doc, "PG Title", XIAOBIAOSONG, TITLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER,
+                    line_pt=None, space_before=0, space_after=12, keep_next=True)
+    paragraph_style(doc, "PG Dept", XIAOBIAOSONG, TITLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER, line_pt=None,
+                    outline=0, page_break=True, space_after=18, keep_next=True)
+    paragraph_style(doc, "PG Part", HEITI, BODY_PT, align=WD_ALIGN_PARAGRAPH.CENTER, outline=1,
+                    keep_next=True, page_break=True, space_before=12)
+    paragraph_style(doc, "PG Part Name", XIAOBIAOSONG, TITLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER, line_pt=None,
+                    keep_next=True, space_after=12)
+    paragraph_style(doc, "PG Heading 1", HEITI, BODY_PT, indent_chars=2, keep_next=True)
+    paragraph_style(doc, "PG Heading 2", KAITI, BODY_PT, indent_chars=2, keep_next=True)
+    paragraph_style(doc, "PG Center", HEITI, BODY_PT, align=WD_ALIGN_PARAGRAPH.CENTER, keep_next=True)
+    paragraph_style(doc, "PG Table Title", HEITI, BODY_PT, align=WD_ALIGN_PARAGRAPH.CENTER, keep_next=True,
+                    space_before=12, space_after=6)
+    paragraph_style(doc, "PG Office", HEITI, BODY_PT, align=WD_ALIGN_PARAGRAPH.CENTER, keep_next=True,
+                    page_break=True)
+    paragraph_style(doc, "PG Explanation Title", XIAOBIAOSONG, TITLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER,
+                    line_pt=None, keep_next=True, space_after=12)
+    paragraph_style(doc, "PG Attachment", HEITI, BODY_PT, page_break=True, keep_next=True)
+    paragraph_style(doc, "PG Cell", FANGSONG, TABLE_PT, line_pt=None, align=WD_ALIGN_PARAGRAPH.CENTER)
+    paragraph_style(doc, "PG Cell Left", FANGSONG, TABLE_PT, line_pt=None, align=WD_ALIGN_PARAGRAPH.LEFT)
+    paragraph_style(doc, "PG Cell Head", HEITI, TABLE_PT, line_pt=None, align=WD_ALIGN_PARAGRAPH.CENTER)
+    paragraph_style(doc, "PG Spacer", FANGSONG, 6, line_pt=None)
+    paragraph_style(doc, "PG Cover Title", XIAOBIAOSONG, 26, align=WD_ALIGN_PARAGRAPH.CENTER, line_pt=None,
+                    space_after=24)
+    paragraph_style(doc, "PG Cover Line", KAITI, BODY_PT, align=WD_ALIGN_PARAGRAPH.CENTER, line_pt=None,
+                    space_after=6)
+    paragraph_style(doc, "PG Contents Title", HEITI, TITLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER, line_pt=None,
+                    page_break=True, space_after=18)
+    for level in (1, 2):
+        toc = paragraph_style(doc, f"toc {level}", FANGSONG, 14, line_pt=None, space_after=4)
+        toc.paragraph_format.left_indent = Pt(28 * (level - 1))
+    footer = paragraph_style(doc, "PG Page Number", SONGTI, FOOTER_PT, line_pt=None)
+    footer.font.name = SONGTI
+
+
+# -- page setup and page numbers ----------------------------------------------------------------
+
+def _page_number(paragraph) -> None:
+    """— PAGE — as a field, so Word and LibreOffice fill in the real number."""
+    def run(text=None):
+        r = paragraph.add_run(text)
+        return r
+
+    run("— ")
+    r = run()
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    r._r.append(begin)
+    r = run()
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = " PAGE "
+    r._r.append(instr)
+    r = run()
+    sep = OxmlElement("w:fldChar")
+    sep.set(qn("w:fldCharType"), "separate")
+    r._r.append(sep)
+    run("1")
+    r = run()
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    r._r.append(end)
+    run(" —")
+
+
+def setup_page(doc) -> None:
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    section.header_distance, section.footer_distance = Mm(15), Mm(25)
+    doc.settings.odd_and_even_pages_header_footer = True
+    odd = section.footer.paragraphs[0]
+    odd.style = doc.styles["PG Page Number"]
+    odd.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    odd.paragraph_format.right_indent = Pt(FOOTER_PT)
+    _page_number(odd)
+    even = section.even_page_footer.paragraphs[0]
+    even.style = doc.styles["PG Page Number"]
+    even.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    even.paragraph_format.left_indent = Pt(FOOTER_PT)
+    _page_number(even)
+    # docGrid: 28 characters per line, 22 lines per page
+    sect = section._sectPr
+    grid = sect.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        sect.append(grid)
+    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:linePitch"), str(LINE_PT * 20))
+    grid.set(qn("w:charSpace"), "0")
+
+
+def core_properties(doc, title: str) -> None:
+    cp = doc.core_properties
+    cp.title = title
+    cp.author = "perfgen"
+
+
+# -- paragraphs and tables ----------------------------------------------------------------------
+
+def para(doc_or_cell, text: str, style: str) -> None:
+    p = doc_or_cell.add_paragraph(text)
+    p.style = style if isinstance(style, str) else style
+    return p
+
+
+def tag(doc, text: str) -> None:
+    """A paragraph holding only a {%p %} tag (docxtpl removes the paragraph itself)."""
+    doc.add_paragraph(text, style="PG Body")
+
+
+def _cell_text(cell, text: str, style: str = "PG Cell") -> None:
+    p = cell.paragraphs[0]
+    p.text = text
+    p.style = style
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+
+
+def _set_row(row, header: bool = False, cant_split: bool = True) -> None:
+    trpr = row._tr.get_or_add_trPr()
+    if cant_split:
+        el = OxmlElement("w:cantSplit")
+        trpr.append(el)
+    if header:
+        el = OxmlElement("w:tblHeader")
+        trpr.append(el)
+
+
+def _widths(table, widths_mm: list[float]) -> None:
+    table.autofit = False
+    tbl = table._tbl
+    grid = tbl.tblGrid
+    for gc, w in zip(grid.findall(qn("w:gridCol")), widths_mm):
+        gc.set(qn("w:w"), str(int(Mm(w).twips)))
+    for row in table.rows:
+        for idx, cell in enumerate(row.cells):
+            if idx < len(widths_mm):
+                cell.width = Mm(widths_mm[idx])
+    tblpr = tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tblpr.append(layout)
+    tblw = tblpr.find(qn("w:tblW"))
+    if tblw is None:
+        tblw = OxmlElement("w:tblW")
+        tblpr.append(tblw)
+    tblw.set(qn("w:type"), "dxa")
+    tblw.set(qn("w:w"), str(int(Mm(sum(widths_mm)).twips)))
+
+
+def _no_borders(row) -> None:
+    for cell in row.cells:
+        tcpr = cell._tc.get_or_add_tcPr()
+        borders = OxmlElement("w:tcBorders")
+        for side in ("top", "left", "bottom", "right"):
+            b = OxmlElement(f"w:{side}")
+            b.set(qn("w:val"), "nil")
+            borders.append(b)
+        tcpr.append(borders)
+
+
+def table(doc, rows: int, widths_mm: list[float]):
+    t = doc.add_table(rows=rows, cols=len(widths_mm))
+    t.style = doc.styles["Table Grid"]
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _widths(t, widths_mm)
+    for r in t.rows:
+        _set_row(r)
+    return t
+
+
+def loop_rows(t, first: int, open_tag: str, close_tag: str) -> None:
+    """Rows `first` and `first+2` become {%tr %} control rows around the content row between them."""
+    _cell_text(t.rows[first].cells[0], open_tag)
+    _cell_text(t.rows[first + 2].cells[0], close_tag)
+
+
+# -- the hebei template ------------------------------------------------------------------------
+
+HEBEI_A = [28] + [128 / 12] * 12   # label column + 12 equal columns
+HEBEI_B = [18, 22, 30, 40, 22, 24]   # 一级 二级 三级 描述 指标值 依据
+
+
+def hebei_project_table(doc) -> None:
+    t = table(doc, 7, HEBEI_A)
+    r = t.rows
+    # row 0: unit and 单位：元 (no borders, as printed above the form)
+    a = r[0].cells[0].merge(r[0].cells[9])
+    _cell_text(a, "{{ dept.unit_line }}", "PG Cell Left")
+    b = r[0].cells[10].merge(r[0].cells[12])
+    _cell_text(b, "单位：元", "PG Cell")
+    b.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _no_borders(r[0])
+    # row 1: 项目编码 / 项目名称
+    _cell_text(r[1].cells[0], "项目编码", "PG Cell Head")
+    _cell_text(r[1].cells[1].merge(r[1].cells[5]), "{{ p.code }}")
+    _cell_text(r[1].cells[6].merge(r[1].cells[7]), "项目名称", "PG Cell Head")
+    _cell_text(r[1].cells[8].merge(r[1].cells[12]), "{{ p.name }}")
+    # rows 2-3: 预算规模及资金用途
+    label = r[2].cells[0].merge(r[3].cells[0])
+    _cell_text(label, "预算规模及资金用途", "PG Cell Head")
+    for i, (text, value) in enumerate((("预算数", "{{ p.total }}"), ("其中：财政资金", "{{ p.fiscal }}"),
+                                       ("其他资金", "{{ p.other }}"))):
+        _cell_text(r[2].cells[1 + 4 * i].merge(r[2].cells[2 + 4 * i]), text, "PG Cell Head")
+        _cell_text(r[2].cells[3 + 4 * i].merge(r[2].cells[4 + 4 * i]), value)
+    _cell_text(r[3].cells[1].merge(r[3].cells[12]), "{{ p.fund_use|lines }}", "PG Cell Left")
+    # rows 4-5: 资金支出计划（%）
+    plan = r[4].cells[0].merge(r[5].cells[0])
+    _cell_text(plan, "资金支出计划（%）", "PG Cell Head")
+    for i in range(4):
+        _cell_text(r[4].cells[1 + 3 * i].merge(r[4].cells[3 + 3 * i]), "{{ p.plan_labels[%d] }}" % i, "PG Cell Head")
+        _cell_text(r[5].cells[1 + 3 * i].merge(r[5].cells[3 + 3 * i]), "{{ p.plan[%d] }}" % i)
+    # row 6: 绩效目标
+    _cell_text(r[6].cells[0], "绩效目标", "PG Cell Head")
+    _cell_text(r[6].cells[1].merge(r[6].cells[12]), "{{ p.goals|lines }}", "PG Cell Left")
+    doc.add_paragraph("", style="PG Spacer")
+    # indicator table
+    t = table(doc, 4, HEBEI_B)
+    for cell, text in zip(t.rows[0].cells, ("一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据")):
+        _cell_text(cell, text, "PG Cell Head")
+    _set_row(t.rows[0], header=True, cant_split=False)
+    loop_rows(t, 1, "{%tr for r in p.rows %}", "{%tr endfor %}")
+    row = t.rows[2].cells
+    _cell_text(row[0], "{% vm r.l1_first %}{{ r.l1 }}")
+    _cell_text(row[1], "{{ r.l2 }}")
+    _cell_text(row[2], "{{ r.l3 }}", "PG Cell Left")
+    _cell_text(row[3], "{{ r.description }}", "PG Cell Left")
+    _cell_text(row[4], "{{ r.value }}")
+    _cell_text(row[5], "{{ r.basis }}")
+
+
+def hebei_dept_table(doc) -> None:
+    widths = [18, 26, 26, 14, 16, 26, 30]
+    t = table(doc, 4, widths)
+    head = ("", "", "", "符号", "值", "单位（文字描述）", "")
+    for cell, text in zip(t.rows[0].cells, head):
+        _cell_text(cell, text, "PG Cell Head")
+    _set_row(t.rows[0], header=True, cant_split=False)
+    loop_rows(t, 1, "{%tr for r in dept_rows %}", "{%tr endfor %}")
+    row = t.rows[2].cells
+    _cell_text(row[0], "{% vm r.l1_first %}{{ r.l1 }}")
+    for cell, field in zip(row[1:], ("l2", "l3", "sign", "value", "unit", "note")):
+        _cell_text(cell, "{{ r.%s|lines }}" % field, "PG Cell Left" if field in ("l2", "l3", "note") else "PG Cell")
+
+
+def hebei(doc) -> None:
+    tag(doc, "{%p if has_goals %}")
+    p = para(doc, "{{ parts.goals }}", "PG Part")
+    p.paragraph_format.page_break_before = False
+    para(doc, "{{ L.第一部分名称 }}", "PG Part Name")
+    para(doc, "{{ sections.overall }}", "PG Heading 1")
+    tag(doc, "{%p for line in overall %}")
+    para(doc, "{{ line }}", "PG Body")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if sections.subgoals is defined %}")
+    para(doc, "{{ sections.subgoals }}", "PG Heading 1")
+    tag(doc, "{%p if subgoals_header %}")
+    para(doc, "{{ dept.name }}", "PG Center")
+    para(doc, "{{ L.分项绩效目标标题 }}", "PG Center")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if subgoals_summary %}")
+    para(doc, "{{ subgoals_summary }}", "PG Body")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p for line in subgoals_intro %}")
+    para(doc, "{{ line }}", "PG Body")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p for s in subgoals %}")
+    para(doc, "{{ s.heading }}", "PG Heading 2")
+    tag(doc, "{%p for line in s.body %}")
+    para(doc, "{{ line }}", "PG Body")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if sections.measures is defined %}")
+    para(doc, "{{ sections.measures }}", "PG Heading 1")
+    tag(doc, "{%p for line in measures %}")
+    para(doc, "{{ line }}", "PG Body")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if sections.dept_table is defined %}")
+    para(doc, "{{ sections.dept_table }}", "PG Heading 1")
+    hebei_dept_table(doc)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if has_special %}")
+    para(doc, "{{ parts.special }}", "PG Part")
+    para(doc, "{{ L.专项资金部分名称 }}", "PG Part Name")
+    tag(doc, "{%p for line in special %}")
+    para(doc, "{{ line }}", "PG Body")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+    para(doc, "{{ parts.projects }}", "PG Part")
+    para(doc, "{{ L.项目部分名称 }}", "PG Part Name")
+    tag(doc, "{%p for p in projects %}")
+    tag(doc, "{%p if p.explanation %}")
+    tag(doc, "{%p with e = p.explanation %}")
+    para(doc, "{{ e.office }}", "PG Office")
+    para(doc, "{{ e.title }}", "PG Explanation Title")
+    para(doc, "一、项目基本情况", "PG Heading 1")
+    para(doc, "（一）项目概况", "PG Heading 2")
+    tag(doc, "{%p for line in e.overview %}")
+    para(doc, "{{ line }}", "PG Body")
+    tag(doc, "{%p endfor %}")
+    para(doc, "（二）资金安排情况", "PG Heading 2")
+    para(doc, "{{ e.summary }}", "PG Body")
+    tag(doc, "{%p for line in e.funding %}")
+    para(doc, "{{ line }}", "PG Body")
+    tag(doc, "{%p endfor %}")
+    para(doc, "二、绩效目标和指标设置情况", "PG Heading 1")
+    para(doc, "（一）绩效目标", "PG Heading 2")
+    tag(doc, "{%p for line in e.goals %}")
+    para(doc, "{{ line }}", "PG Body")
+    tag(doc, "{%p endfor %}")
+    para(doc, "（二）绩效指标", "PG Heading 2")
+    tag(doc, "{%p for line in e.indicators %}")
+    para(doc, "{{ line }}", "PG Body")
+    tag(doc, "{%p endfor %}")
+    para(doc, "（三）评价标准", "PG Heading 2")
+    tag(doc, "{%p for line in e.criteria %}")
+    para(doc, "{{ line }}", "PG Body")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if e.closing %}")
+    para(doc, "{{ e.closing }}", "PG Body")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endwith %}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if p.title %}")
+    para(doc, "{{ p.title }}", "PG Table Title")
+    hebei_project_table(doc)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endfor %}")
+
+
+# -- the ningxia attachment-3 template ---------------------------------------------------------
+
+NINGXIA = [18, 22, 26, 34, 26, 30]
+
+
+def ningxia(doc) -> None:
+    tag(doc, "{%p for p in projects %}")
+    para(doc, "{{ L.附件标记 }}", "PG Attachment")
+    para(doc, "{{ title }}", "PG Title")
+    t = table(doc, 12, NINGXIA)
+    r = t.rows
+
+    def label(cell, text):
+        _cell_text(cell, text, "PG Cell Head")
+
+    label(r[0].cells[0].merge(r[0].cells[1]), "项目名称")
+    _cell_text(r[0].cells[2].merge(r[0].cells[5]), "{{ p.name_line }}")
+    for i, (a, av, b, bv) in enumerate((("主管部门", "{{ p.competent }}", "实施单位", "{{ p.implementing }}"),
+                                        ("项目属性", "{{ p.attribute }}", "项目期", "{{ p.period }}")), start=1):
+        label(r[i].cells[0].merge(r[i].cells[1]), a)
+        _cell_text(r[i].cells[2].merge(r[i].cells[3]), av)
+        label(r[i].cells[4], b)
+        _cell_text(r[i].cells[5], bv)
+    money = r[3].cells[0].merge(r[5].cells[1])
+    label(money, "项目资金 (万元)")
+    for i, (a, b, value) in enumerate((("年度资金总额(含本级和市县)", "年度资金总额(含本级)", "{{ p.total_wan }}"),
+                                       ("其中:财政拨款", "其中:财政拨款", "{{ p.fiscal_wan }}"),
+                                       ("其他资金", "其他资金", "{{ p.other_wan }}")), start=3):
+        label(r[i].cells[2], a)
+        _cell_text(r[i].cells[3], "")
+        label(r[i].cells[4], b)
+        _cell_text(r[i].cells[5], value)
+    label(r[6].cells[0].merge(r[6].cells[1]), "绩效目标")
+    _cell_text(r[6].cells[2].merge(r[6].cells[3]), "年度总体绩效目标{{ p.goals|lines }}", "PG Cell Left")
+    _cell_text(r[6].cells[4].merge(r[6].cells[5]), "{% if p.goals_local %}年度绩效目标{{ p.goals_local|lines }}{% endif %}",
+               "PG Cell Left")
+    # indicator header: 绩效指标 is merged down over the header and every indicator row
+    head = r[7].cells
+    label(head[0], "绩效指标")
+    label(head[1], "一级指标")
+    label(head[2], "二级指标")
+    label(head[3].merge(head[4]), "三级指标")
+    label(head[5], "指标值")
+    tcpr = head[0]._tc.get_or_add_tcPr()
+    vm = OxmlElement("w:vMerge")
+    vm.set(qn("w:val"), "restart")
+    tcpr.append(vm)
+    _cell_text(r[8].cells[0], "{%tr for r in p.rows %}")
+    row = r[9].cells
+    tcpr = row[0]._tc.get_or_add_tcPr()
+    vm = OxmlElement("w:vMerge")
+    vm.set(qn("w:val"), "continue")
+    tcpr.append(vm)
+    _cell_text(row[1], "{% vm r.l1_first %}{{ r.l1 }}")
+    _cell_text(row[2], "{% vm r.l2_first %}{{ r.l2 }}")
+    _cell_text(row[3].merge(row[4]), "{{ r.l3 }}", "PG Cell Left")
+    _cell_text(row[5], "{{ r.value }}")
+    _cell_text(r[10].cells[0], "{%tr endfor %}")
+    # the last template row is not needed
+    r[11]._tr.getparent().remove(r[11]._tr)
+    tag(doc, "{%p endfor %}")
+
+
+def volume(doc) -> None:
+    """Cover and table of contents; perfgen inserts the departments after the marker paragraph."""
+    for _ in range(4):
+        doc.add_paragraph("", style="PG Spacer")
+    para(doc, "{{ title }}", "PG Cover Title")
+    for _ in range(8):
+        doc.add_paragraph("", style="PG Spacer")
+    para(doc, "{{ issuer }}", "PG Cover Line")
+    para(doc, "{{ date }}", "PG Cover Line")
+    p = para(doc, "目  录", "PG Contents Title")
+    para(doc, "{{ toc_marker }}", "PG Body")
+    para(doc, "{{ departments_marker }}", "PG Body")
+
+
+TEMPLATES = {
+    "hebei": ("部门预算绩效信息（河北）", hebei),
+    "ningxia-attachment3": ("部门项目支出预算绩效目标表（宁夏附件3）", ningxia),
+    "volume": ("部门预算绩效目标汇编", volume),
+}
+
+
+def build(name: str) -> Path:
+    title, body = TEMPLATES[name]
+    doc = Document()
+    make_styles(doc)
+    setup_page(doc)
+    core_properties(doc, title)
+    # python-docx starts with one empty paragraph; drop it so the document starts with our content
+    for paragraph in list(doc.paragraphs):
+        paragraph._p.getparent().remove(paragraph._p)
+    body(doc)
+    out = ROOT / "templates" / name / "template.docx"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    canonicalize(doc.element)
+    canonicalize(doc.styles.element)
+    for section in doc.sections:
+        for part in (section.footer, section.even_page_footer):
+            canonicalize(part._element)
+    doc.save(out)
+    return out
+
+
+def main(argv: list[str]) -> int:
+    names = argv or list(TEMPLATES)
+    for name in names:
+        print(build(name))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,152 @@
+"""Rendering: faithful to the reference documents, safe for any text, strict, reproducible, atomic."""
+from __future__ import annotations
+
+import importlib.util
+import io
+import os
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import FIDELITY, ROOT, SEEDS, make_workspace
+from perfgen.build import BuildOptions, build
+from perfgen.cli.app import cli
+from perfgen.errors import UserError
+from perfgen.load import load_workspace
+from perfgen.render.document import render_department
+
+# Seed 002 has 30 lines where a page number leaked from a text box and got glued to the last
+# paragraph of a page ("…特此说明。7"); that residue is not content, so its ceiling is ~0.936.
+EXPECTED = {"000": ("shanhaiguan-zfw", 2021, 0.999), "002": ("chengde-gxq-zfw", 2022, 0.93),
+            "003": ("yutian-zfw", 2025, 0.999), "004": ("yongning-zfw", 2024, 0.97)}
+
+
+def _fidelity():
+    spec = importlib.util.spec_from_file_location("fidelity", FIDELITY)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="module")
+def shipped_build(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("build")
+    build(ROOT, BuildOptions(out=out))
+    return out
+
+
+@pytest.mark.skipif(not FIDELITY.exists(), reason="shared/tools/fidelity.py not present")
+@pytest.mark.parametrize("seed", sorted(EXPECTED))
+def test_fidelity_against_reference_documents(seed: str, shipped_build: Path) -> None:
+    import difflib
+    fid = _fidelity()
+    dept, year, minimum = EXPECTED[seed]
+    (ref_path,) = SEEDS.glob(f"{seed}_*.txt")
+    ref = fid.reference_lines(str(ref_path))
+    out = fid.docx_lines(str(shipped_build / str(year) / f"{dept}.docx"))
+    score = difflib.SequenceMatcher(None, ref, out, autojunk=False).ratio()
+    assert score >= minimum, f"{seed}: {score:.4f}"
+
+
+def test_two_builds_give_identical_bytes(tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    build(ROOT, BuildOptions(out=a))
+    build(ROOT, BuildOptions(out=b))
+    files = sorted(p.relative_to(a) for p in a.rglob("*.docx"))
+    assert len(files) == 8
+    for f in files:
+        assert (a / f).read_bytes() == (b / f).read_bytes(), f
+
+
+def _document_text(docx: bytes) -> str:
+    import re
+    xml = zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml").decode("utf-8")
+    import html
+    return xml, html.unescape(re.sub(r"<[^>]+>", "", xml))
+
+
+def test_text_is_escaped_and_appears_exactly(workspace: Path) -> None:
+    beta = workspace / "departments/demo/2025/projects/beta.yaml"
+    hostile = "A&B <tag> \"引号\" '单' ]]> 𠀀 😀"
+    text = beta.read_text(encoding="utf-8").replace("资金用途: 基层平安建设。", "资金用途: |-\n  " + hostile + "\n  第二行")
+    beta.write_text(text, encoding="utf-8")
+    dy = load_workspace(workspace).workspace.departments["demo"].years[2025]
+    xml, plain = _document_text(render_department(workspace, dy))
+    from lxml import etree
+    etree.fromstring(xml.encode("utf-8"))  # well-formed
+    assert "A&amp;B &lt;tag&gt;" in xml
+    assert hostile in plain
+    assert "<w:br/>" in xml  # the newline became a line break inside the cell
+
+
+def test_missing_field_in_template_is_an_error_not_a_blank(workspace: Path) -> None:
+    from perfgen.render.engine import render_docx
+    with pytest.raises(UserError) as exc:
+        render_docx(ROOT / "templates/hebei/template.docx", {"projects": []}, "hebei")
+    assert "未定义" in exc.value.message or "没有字段" in exc.value.message
+
+
+def test_broken_template_names_the_template_and_tag(workspace: Path, tmp_path: Path) -> None:
+    import docx
+    d = docx.Document(str(ROOT / "templates/hebei/template.docx"))
+    d.add_paragraph("{%p for x in projects %}")  # never closed
+    (workspace / "templates/hebei").mkdir(parents=True)
+    d.save(workspace / "templates/hebei/template.docx")
+    shutil.copy(ROOT / "templates/hebei/layout.yaml", workspace / "templates/hebei/layout.yaml")
+    r = CliRunner().invoke(cli, ["--root", str(workspace), "build", "-q"])
+    assert r.exit_code == 1
+    assert "模板 hebei" in r.output and "endfor" in r.output and "Traceback" not in r.output
+
+
+def test_failed_build_leaves_previous_outputs_intact(workspace: Path, monkeypatch) -> None:
+    out = workspace / "build"
+    build(workspace, BuildOptions(out=out))
+    before = {p: p.read_bytes() for p in out.rglob("*.docx")}
+    from perfgen.render import package
+    real_replace = os.replace
+    calls = []
+
+    def dying_replace(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:  # die in the middle of writing outputs
+            raise KeyboardInterrupt
+        real_replace(src, dst)
+
+    monkeypatch.setattr(package.os, "replace", dying_replace)
+    beta = workspace / "departments/demo/2025/projects/beta.yaml"
+    beta.write_text(beta.read_text(encoding="utf-8").replace("基层平安建设。", "改过的用途。"), encoding="utf-8")
+    with pytest.raises(KeyboardInterrupt):
+        build(workspace, BuildOptions(out=out))
+    for p, data in before.items():
+        zipfile.ZipFile(p).testzip()  # every output is a complete, readable file
+    assert not list(out.rglob("*.tmp")), "temporary files are cleaned up"
+
+
+def test_read_only_output_folder_is_a_clear_error(workspace: Path) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root ignores file permissions")
+    out = workspace / "ro"
+    out.mkdir()
+    out.chmod(0o500)
+    with pytest.raises(UserError):
+        build(workspace, BuildOptions(out=out))
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_libreoffice_opens_every_output_and_toc_has_page_numbers(shipped_build: Path, tmp_path: Path) -> None:
+    out = tmp_path / "pdf"
+    report = build(ROOT, BuildOptions(out=out, pdf=True, years=[2025]))
+    assert {p.name for p in report.pdfs} == {"yutian-zfw.pdf", "volume.pdf"}
+    text = subprocess.run(["pdftotext", "-f", "1", "-l", "3", str(out / "2025/volume.pdf"), "-"],
+                          capture_output=True, text=True).stdout
+    assert "目 录" in text or "目  录" in text or "目录" in text.replace(" ", "")
+    import re
+    assert re.search(r"中共玉田县委政法委员会\.+1\b", text), text
+    assert re.search(r"第二部分 预算项目绩效目标\.+\d+", text), text
+    # the docx carries the same filled TOC, with no "update fields" flag
+    xml = zipfile.ZipFile(out / "2025/volume.docx").read("word/document.xml").decode()
+    assert 'w:dirty="true"' not in xml
