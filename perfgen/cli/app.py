@@ -86,11 +86,14 @@ def cli(ctx: click.Context, root: Path | None, debug: bool) -> None:
 
 
 def register() -> None:
-    from perfgen.cli import validate_cmd  # noqa: F401  (commands register themselves on import)
-    try:
-        from perfgen.cli import build_cmd  # noqa: F401
-    except ImportError:  # pragma: no cover
-        pass
+    """Import every perfgen/cli/*_cmd.py module; each registers its command on `cli`."""
+    import importlib
+    import pkgutil
+
+    import perfgen.cli as package
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
+        if info.name.endswith("_cmd"):
+            importlib.import_module(f"perfgen.cli.{info.name}")
 
 
 register()
