@@ -27,3 +27,20 @@ def make_workspace(dest: Path, overlay: Path | None = None) -> Path:
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     return make_workspace(tmp_path / "ws")
+
+
+SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
+
+
+def assert_snapshot(name: str, text: str) -> None:
+    """Compare text people read with tests/snapshots/<name>; PERFGEN_UPDATE_SNAPSHOTS=1 rewrites it."""
+    import os
+    path = SNAPSHOTS / name
+    if os.environ.get("PERFGEN_UPDATE_SNAPSHOTS") == "1" or not path.exists():
+        if not path.exists() and os.environ.get("CI"):
+            raise AssertionError(f"snapshot {name} is missing; run the tests once with PERFGEN_UPDATE_SNAPSHOTS=1")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return
+    expected = path.read_text(encoding="utf-8")
+    assert text == expected, f"snapshot {name} differs (PERFGEN_UPDATE_SNAPSHOTS=1 to accept)"
