@@ -108,9 +108,12 @@ def _syntax_cn(exc: jinja2.TemplateSyntaxError) -> str:
     m = re.search(r"Encountered unknown tag '(\w+)'", msg)
     if m:
         return f"不认识的标签“{m.group(1)}”（可能缺少与之配对的开始标签）"
-    m = re.search(r"Unexpected end of template. Jinja was looking for the following tags: (.*)", msg)
+    m = re.search(r"Unexpected end of template. Jinja was looking for the following tags: ([^.]*)", msg)
     if m:
-        return f"模板在标签闭合前就结束了（缺少 {m.group(1)}）"
+        tags = m.group(1).replace("' or '", "、").replace("'", "")
+        return f"模板在标签闭合前就结束了（缺少 {tags}）"
+    if "expected token" in msg or "unexpected" in msg.lower():
+        return f"标签写法有误：{msg}"
     return msg
 
 

@@ -1,0 +1,70 @@
+"""`perfgen template check`."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from perfgen import resources
+from perfgen.cli.app import Context, cli, handle_errors
+from perfgen.errors import UserError
+from perfgen.render.template_check import check_template
+
+
+@cli.group("template")
+def template_group() -> None:
+    """模板相关命令。
+
+    \b
+    示例：
+      perfgen template check
+      perfgen template check templates/hebei/template.docx
+    """
+
+
+@template_group.command("check")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.pass_obj
+@handle_errors
+def check_command(obj: Context, files: tuple[Path, ...]) -> None:
+    """检查 Word 模板：列出 docxtpl 无法解析的标签和数据中没有的变量。
+
+    不给文件时检查工作区 templates/ 下和 perfgen 自带的全部模板。在 Word/WPS 中改过模板后，
+    先运行这个命令，再生成文档。没有问题时退出码 0，有问题时 1。
+
+    \b
+    示例：
+      perfgen template check
+      perfgen template check templates/hebei/template.docx
+    """
+    targets: list[tuple[Path, str]] = []
+    if files:
+        for f in files:
+            if not f.exists():
+                raise UserError(f"找不到模板文件“{f}”", "给出 .docx 模板的路径，例如 templates/hebei/template.docx。")
+            targets.append((f, str(f)))
+    else:
+        seen: set[str] = set()
+        for folder in resources.search_dirs(obj.root, "templates"):
+            if not folder.is_dir():
+                continue
+            for path in sorted(folder.glob("*/template.docx")):
+                if path.parent.name in seen:
+                    continue  # a workspace template shadows the shipped one of the same name
+                seen.add(path.parent.name)
+                try:
+                    shown = str(path.resolve().relative_to(obj.root.resolve()))
+                except ValueError:
+                    shown = f"（自带）templates/{path.parent.name}/template.docx"
+                targets.append((path, shown))
+    problems = 0
+    for path, shown in targets:
+        findings = check_template(path, shown)
+        for f in findings:
+            click.echo(f.format())
+        problems += len(findings)
+        if not findings:
+            click.echo(f"{shown}: 没有发现问题")
+    if problems:
+        click.echo(f"共 {problems} 个问题。")
+        raise SystemExit(1)

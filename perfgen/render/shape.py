@@ -1,0 +1,75 @@
+"""What a template may use: the shape of the view model, declared once.
+
+`perfgen template check` compares the variables a template uses with this declaration, so a
+misspelt tag is found before a build; the user guide lists these names for template authors; a
+test keeps the declaration equal to what render.context really produces.
+
+A shape is: a str (a scalar, with a Chinese explanation), a dict (named fields), a list with one
+element (a list of items of that shape), or LAYOUT (any key of the template's layout.yaml).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+LAYOUT = "layout"
+
+ROW = {
+    "l1": "一级指标", "l2": "二级指标", "l3": "三级指标（占位行印“指标N:”）", "description": "绩效指标描述",
+    "value": "指标值", "basis": "指标值确定依据", "placeholder": "是否占位行",
+    "l1_first": "本行是否开始一段新的一级指标（用于 {% vm r.l1_first %} 纵向合并）",
+    "l2_first": "本行是否开始一段新的二级指标（用于 {% vm r.l2_first %}）",
+}
+
+EXPLANATION = {
+    "office": "责任科室", "title": "说明标题", "overview": ["项目概况（每段一项）"],
+    "summary": "资金安排总述句（由年度和预算数生成）", "funding": ["资金安排明细"], "goals": ["绩效目标"],
+    "indicators": ["绩效指标（文字）"], "criteria": ["评价标准"], "closing": "结语",
+}
+
+PROJECT = {
+    "id": "项目 id", "n": "项目表序号（只计有指标表的项目）", "title": "项目表标题，如“1.见义勇为基金绩效目标表”",
+    "name": "项目名称", "name_line": "按“项目名称格式”排出的名称，如“项目1综合治理费”", "code": "项目编码",
+    "total": "预算数（元，两位小数）", "fiscal": "财政资金（元）", "other": "其他资金（元）",
+    "total_wan": "预算数（按“金额格式”以万元印出）", "fiscal_wan": "财政资金（万元，未填写时为空）",
+    "other_wan": "其他资金（万元，未填写时为空）", "fund_use": ["资金用途"], "plan_labels": ["支出计划节点"],
+    "plan": ["各节点累计支出比例，如 25.00%"], "goals": ["绩效目标"], "goals_local": ["年度绩效目标（含本级）"],
+    "competent": "主管部门", "implementing": "实施单位", "attribute": "项目属性", "period": "项目期",
+    "rows": [ROW], "has_table": "是否印指标表", "explanation": EXPLANATION,
+}
+
+DEPARTMENT_VIEW: dict[str, Any] = {
+    "year": "年度",
+    "dept": {"id": "部门 id", "name": "部门全称", "short_name": "简称（无则为全称）", "unit_code": "单位编码",
+             "unit_name": "单位名称", "unit_line": "单位编码+单位名称（项目表表头）"},
+    "L": LAYOUT,
+    "parts": {"goals": "第一部分的“第N部分”", "special": "专项资金部分的“第N部分”", "projects": "项目部分的“第N部分”"},
+    "sections": {"overall": "如“一、总体绩效目标”", "subgoals": "如“二、分项绩效目标”", "measures": "如“三、工作保障措施”",
+                 "dept_table": "如“四、部门绩效文本信息”"},
+    "overall": ["总体绩效目标（每段一项）"],
+    "subgoals_intro": ["分项绩效目标引言"],
+    "subgoals": [{"heading": "分项标题（含编号和金额）", "body": ["分项正文（含“职责描述：”等标签）"]}],
+    "subgoals_header": "是否印分项抬头",
+    "subgoals_summary": "分项汇总句，如“2025年专项项目12个，项目经费共407.257万元。”",
+    "measures": ["工作保障措施"],
+    "dept_rows": [{"l1": "一级指标", "l1_first": "是否开始新的一级指标", "l2": "指标名称", "l3": "指标内容",
+                   "sign": "符号", "value": "值", "unit": "单位", "note": "说明"}],
+    "special": ["专项资金说明"],
+    "has_special": "是否有专项资金部分",
+    "has_goals": "是否有第一部分",
+    "projects": [PROJECT],
+    "project_count": "项目个数",
+    "total_wan": "项目经费合计（万元）",
+    "title": "表名（宁夏附件3：“2024年部门项目支出预算绩效目标表”）",
+}
+
+VOLUME_VIEW: dict[str, Any] = {
+    "title": "汇编标题", "issuer": "印发单位", "date": "年度（中文数字，如“二〇二五年”）",
+    "toc_marker": "目录的位置（保留这一段）", "departments_marker": "各部门正文的位置（保留这一段）",
+}
+
+# Optional keys: present only when the document has that part (templates test them with `is defined`).
+OPTIONAL = {("parts", "special"), ("sections", "subgoals"), ("sections", "measures"), ("sections", "dept_table")}
+
+
+def view_for(template_name: str) -> dict[str, Any]:
+    return VOLUME_VIEW if template_name == "volume" else DEPARTMENT_VIEW
