@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from perfgen import resources, yamlsource
+from perfgen import cache, resources, yamlsource
 from perfgen.errors import Finding, UserError
 from perfgen.model.amounts import to_yuan
 from perfgen.model.entities import (
@@ -21,7 +21,7 @@ from perfgen.model.entities import (
 )
 from perfgen.model.taxonomy import Taxonomy, taxonomy_from_data
 from perfgen.model.values import ValueSyntaxError, parse_value
-from perfgen.validate import schema_check
+from perfgen.validate import placeholders, schema_check
 
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 YEAR_RE = re.compile(r"^\d{4}$")
@@ -78,6 +78,10 @@ def _kind_of(rel: str) -> str | None:
 
 def _rel(root: Path, path: Path) -> str:
     try:
+        return path.relative_to(root).as_posix()  # paths found by walking root: no resolve needed
+    except ValueError:
+        pass
+    try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return path.as_posix()
@@ -101,22 +105,56 @@ class _Loader:
         self.result = LoadResult(Workspace(root, WorkspaceSettings(DEFAULT_TITLE, DEFAULT_ISSUER, None, []), {}))
         self.known_keys = resources.known_keys()
         self._taxonomies: dict[str, Taxonomy | None] = {}
+        self.parse_cache = cache.Store(root, "parse")
+        self.seen: set[str] = set()
         self._layouts: dict[str, dict[str, Any] | None] = {}
 
     # -- reading -----------------------------------------------------------------------------
     def read(self, path: Path, kind: str) -> yamlsource.YamlDocument | None:
+        """Read, structure-check and screen one file; unchanged files come from the cache."""
         rel = _rel(self.root, path)
         self.result.files.append(rel)
-        doc, findings = yamlsource.read(path, rel, self.known_keys)
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            self.add(rel, f"无法读取文件：{exc.strerror}", "检查文件是否存在以及读取权限。", "file.read")
+            return None
+        fingerprint = cache.digest(raw, kind.encode())
+        self.seen.add(rel)
+        hit = self.parse_cache.get(rel, fingerprint)
+        if hit is not None:
+            data, usable_data, findings = hit
+            self.result.findings.extend(findings)
+            if data is None:
+                return None
+            text = yamlsource.decode(raw, rel)
+            self.result.docs[rel] = yamlsource.YamlDocument(path, rel, data, text=text)
+            if usable_data is None:
+                return None
+            if usable_data is data:
+                return self.result.docs[rel]
+            return yamlsource.YamlDocument(path, rel, usable_data, text=text)
+        before = len(self.result.findings)
+        usable = self._read_fresh(raw, path, rel, kind)
+        doc = self.result.docs.get(rel)
+        self.parse_cache.put(rel, fingerprint, (doc.data if doc is not None else None,
+                                                usable.data if usable is not None else None,
+                                                self.result.findings[before:]))
+        return usable
+
+    def _read_fresh(self, raw: bytes, path: Path, rel: str, kind: str) -> yamlsource.YamlDocument | None:
+        doc, findings = yamlsource.read_bytes(raw, path, rel, self.known_keys)
         self.result.findings.extend(findings)
         if doc is None:
             return None
         self.result.docs[rel] = doc
         problems = schema_check.check(doc, kind)
+        # “待填写” placeholders report themselves instead of the schema errors they cause (validate/placeholders.py)
+        problems, usable = placeholders.screen(doc, kind, problems)
         self.result.findings.extend(problems)
-        if problems or any(f.severity == "error" for f in findings):
+        if usable is None or any(f.severity == "error" for f in findings):
             return None
-        return doc
+        return usable
 
     def add(self, rel: str, message: str, hint: str | None, code: str, line: int | None = None,
             column: int | None = None, severity: str = "error") -> None:
@@ -210,6 +248,8 @@ class _Loader:
                 line, col = doc.position(("部门顺序", i)) if doc else (None, None)
                 self.add("perfgen.yaml", f"部门顺序中的“{dept_id}”不存在", "检查拼写；部门 id 是 departments/ 下的目录名。",
                          "workspace.unknown-department", line, col)
+        self.parse_cache.prune(self.seen)
+        self.parse_cache.save()
         return self.result
 
     def load_department(self, folder: Path) -> None:

@@ -40,14 +40,35 @@ _bool_values = yaml.SafeLoader.bool_values
 
 @dataclass
 class YamlDocument:
-    """Plain data from one YAML file plus where each piece came from."""
+    """Plain data from one YAML file plus where each piece came from.
+
+    Positions are computed lazily: most files have no findings, and composing nodes with marks
+    costs more than loading the data itself.
+    """
 
     path: Path
     rel: str
     data: Any
-    positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    _positions: dict[Path_, tuple[int, int]] | None = field(default=None, repr=False)
+    _key_positions: dict[Path_, tuple[int, int]] | None = field(default=None, repr=False)
     text: str = ""
+
+    @property
+    def positions(self) -> dict[Path_, tuple[int, int]]:
+        self._locate()
+        return self._positions  # type: ignore[return-value]
+
+    @property
+    def key_positions(self) -> dict[Path_, tuple[int, int]]:
+        self._locate()
+        return self._key_positions  # type: ignore[return-value]
+
+    def _locate(self) -> None:
+        if self._positions is None:
+            try:
+                _, self._positions, self._key_positions = parse(self.text, self.rel)
+            except YamlProblem:  # pragma: no cover - the text parsed once already
+                self._positions, self._key_positions = {}, {}
 
     def position(self, path: Path_, key: bool = False) -> tuple[int | None, int | None]:
         """Line and column (1-based) of the value at `path`, or of its nearest ancestor."""
@@ -232,6 +253,62 @@ class _Builder:
         return number
 
 
+class _Unusual(Exception):
+    """The fast loader met something only the careful path explains (duplicates, odd tags…)."""
+
+
+class _FastLoader(_Loader):  # type: ignore[misc, valid-type]
+    pass
+
+
+def _fast_float(loader: Any, node: yaml.ScalarNode) -> Decimal:
+    try:
+        number = Decimal(node.value.replace("_", ""))
+    except InvalidOperation:
+        raise _Unusual from None
+    if not number.is_finite():
+        raise _Unusual
+    return number
+
+
+def _fast_map(loader: Any, node: yaml.MappingNode) -> Any:
+    keys = [k.value for k, _ in node.value]
+    if len(set(keys)) != len(keys) or any(not isinstance(k, yaml.ScalarNode) or k.tag == _TAG + "merge"
+                                          for k, _ in node.value):
+        raise _Unusual
+    data: dict[Any, Any] = {}
+    yield data
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node)
+        data[key if isinstance(key, str) else str(key_node.value)] = loader.construct_object(value_node)
+
+
+def _fast_unknown(loader: Any, node: yaml.Node) -> Any:
+    raise _Unusual
+
+
+_FastLoader.add_constructor(_TAG + "float", _fast_float)
+_FastLoader.add_constructor(_TAG + "map", _fast_map)
+_FastLoader.add_constructor(_TAG + "timestamp", lambda loader, node: node.value)
+_FastLoader.add_constructor(_TAG + "binary", _fast_unknown)
+_FastLoader.add_constructor(_TAG + "set", _fast_unknown)
+_FastLoader.add_constructor(_TAG + "omap", _fast_unknown)
+_FastLoader.add_constructor(_TAG + "pairs", _fast_unknown)
+_FastLoader.add_constructor(None, _fast_unknown)
+_CAREFUL = re.compile(r"(?:^|[\s\[{,:-])[&*!]|<<|^---|^\.\.\.|^%", re.MULTILINE)
+
+
+def load_fast(text: str) -> Any:
+    """Plain data for ordinary files, or _Unusual when the careful path must look (anchors,
+    aliases, tags, duplicate keys, several documents)."""
+    if _CAREFUL.search(text):
+        raise _Unusual
+    try:
+        return yaml.load(text, Loader=_FastLoader)  # noqa: S506 - our loader derives from CSafeLoader
+    except (yaml.YAMLError, _Unusual):
+        raise _Unusual from None
+
+
 def parse(text: str, rel: str) -> tuple[Any, dict[Path_, tuple[int, int]], dict[Path_, tuple[int, int]]]:
     """Compose and build one YAML document, raising YamlProblem with a located Chinese message."""
     try:
@@ -303,11 +380,27 @@ def read(path: Path, rel: str, known_keys: frozenset[str] = frozenset()) -> tupl
         raw = path.read_bytes()
     except OSError as exc:
         return None, [_finding(rel, f"无法读取文件：{exc.strerror}", "检查文件是否存在以及读取权限。", code="file.read")]
+    return read_bytes(raw, path, rel, known_keys)
+
+
+def read_bytes(raw: bytes, path: Path, rel: str,
+               known_keys: frozenset[str] = frozenset()) -> tuple[YamlDocument | None, list[Finding]]:
+    """`read` for bytes already in memory (the loader hashes them for its cache first)."""
     try:
         text = decode(raw, rel)
     except YamlProblem as problem:
         return None, [problem.finding]
-    lint = lint_text(text, rel, known_keys)
+    lint = lint_text(text, rel, known_keys) if ("\t" in text or "：" in text) else []
+    if not lint:
+        try:
+            data = load_fast(text)
+        except _Unusual:
+            pass
+        else:
+            if data is None:
+                return None, [_finding(rel, "文件是空的", "按模板填写内容，或用 perfgen new 生成带说明的骨架。",
+                                       line=1, code="file.empty")]
+            return YamlDocument(path, rel, data, text=text), []
     try:
         data, positions, key_positions = parse(text, rel)
     except YamlProblem as problem:

@@ -5,7 +5,6 @@ from pathlib import Path
 
 import click
 
-from perfgen.build import BuildOptions, build
 from perfgen.cli.app import Context, cli, echo_err, handle_errors
 
 
@@ -31,6 +30,7 @@ def build_command(obj: Context, years: tuple[int, ...], departments: tuple[str, 
       perfgen build --year 2025 --pdf
       perfgen build --dept yutian-zfw --out /tmp/preview
     """
+    from perfgen.build import BuildOptions, build
     progress = (lambda s: None) if quiet else (lambda s: echo_err(s))
     report = build(obj.root, BuildOptions(years=list(years) or None, departments=list(departments) or None,
                                           pdf=pdf, out=out), progress)

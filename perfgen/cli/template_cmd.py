@@ -8,7 +8,6 @@ import click
 from perfgen import resources
 from perfgen.cli.app import Context, cli, handle_errors
 from perfgen.errors import UserError
-from perfgen.render.template_check import check_template
 
 
 @cli.group("template")
@@ -37,6 +36,7 @@ def check_command(obj: Context, files: tuple[Path, ...]) -> None:
       perfgen template check
       perfgen template check templates/hebei/template.docx
     """
+    from perfgen.render.template_check import check_template
     targets: list[tuple[Path, str]] = []
     if files:
         for f in files:

@@ -15,18 +15,23 @@ class Taxonomy:
     levels: tuple[tuple[str, tuple[str, ...]], ...]
     aliases: dict[str, str] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # looked up for every indicator row: computed once
+        object.__setattr__(self, "_l2", [l2 for _, l2s in self.levels for l2 in l2s])
+        object.__setattr__(self, "_l1_of", {l2: l1 for l1, l2s in self.levels for l2 in l2s})
+
     @property
     def level1_names(self) -> list[str]:
         return [l1 for l1, _ in self.levels]
 
     @property
     def level2_names(self) -> list[str]:
-        return [l2 for _, l2s in self.levels for l2 in l2s]
+        return self._l2  # type: ignore[attr-defined, no-any-return]
 
     def canonical_level2(self, name: str) -> str | None:
         """The 二级 name as the profile spells it: 数量指标 for 数量指标 or 数量."""
         name = name.strip()
-        if name in self.level2_names:
+        if name in self._l1_of:  # type: ignore[attr-defined]
             return name
         if name in self.aliases:
             return self.aliases[name]
@@ -36,10 +41,7 @@ class Taxonomy:
 
     def level1_of(self, level2: str) -> str | None:
         canonical = self.canonical_level2(level2)
-        for l1, l2s in self.levels:
-            if canonical in l2s:
-                return l1
-        return None
+        return self._l1_of.get(canonical) if canonical else None  # type: ignore[attr-defined, no-any-return]
 
     def level2_of(self, level1: str) -> tuple[str, ...]:
         for l1, l2s in self.levels:

@@ -5,6 +5,7 @@ an operator must parse, percentages over 100, weaker targets between years).
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -55,6 +56,7 @@ def starts_with_operator(text: str) -> bool:
     return bool(_SIGN_START.match(normalize(text)))
 
 
+@functools.lru_cache(maxsize=65536)
 def parse_value(text: str) -> IndicatorValue:
     """Parse 指标值 text. Qualitative text returns a value with number None.
 

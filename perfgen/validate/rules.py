@@ -15,6 +15,7 @@ from perfgen.errors import Finding
 from perfgen.load import LoadResult
 from perfgen.model.entities import DepartmentYear
 from perfgen.model.values import ValueSyntaxError, parse_value, starts_with_operator
+from perfgen.validate import placeholders
 
 Rule = Callable[[LoadResult], Iterator[Finding]]
 
@@ -119,6 +120,11 @@ def value_syntax(result: LoadResult) -> Iterator[Finding]:
                             "rule.value-syntax")
 
 
+def _others(paths: list[str]) -> str:
+    shown = "、".join(paths[:3])
+    return shown + (f" 等 {len(paths)} 处" if len(paths) > 3 else "")
+
+
 def unique_codes_and_ids(result: LoadResult) -> Iterator[Finding]:
     """Project codes and ids are unique within a year across the workspace."""
     by_year_code: dict[tuple[int, str], list] = defaultdict(list)
@@ -131,13 +137,13 @@ def unique_codes_and_ids(result: LoadResult) -> Iterator[Finding]:
     for (year, code), projects in sorted(by_year_code.items()):
         if len(projects) > 1:
             for p in projects[1:]:
-                others = "、".join(q.source.file for q in projects if q is not p)
+                others = _others([q.source.file for q in projects if q is not p])
                 yield result.finding(p.source, ("项目编码",), f"{year} 年项目编码“{code}”重复（另见 {others}）",
                                      "同一年度内项目编码不能重复；核对预算系统中的编码。", "rule.duplicate-code")
     for (year, pid), projects in sorted(by_year_id.items()):
         if len(projects) > 1:
             for p in projects[1:]:
-                others = "、".join(q.source.file for q in projects if q is not p)
+                others = _others([q.source.file for q in projects if q is not p])
                 yield result.finding(p.source, (), f"{year} 年项目 id“{pid}”在多个部门中重复（另见 {others}）",
                                      "给项目文件改一个不重复的名字，例如加上部门前缀。", "rule.duplicate-id")
 
@@ -198,6 +204,8 @@ def xml_characters(result: LoadResult) -> Iterator[Finding]:
                 yield from walk(v, path + (i,))
 
     for rel, doc in sorted(result.docs.items()):
+        if doc.text and not invalid_xml_chars(doc.text) and "\\" not in doc.text:
+            continue  # nothing to find (escapes such as "\v" in quotes are checked the slow way)
         for path, text in walk(doc.data, ()):
             bad = invalid_xml_chars(text)[0]
             name = _CHAR_NAMES.get(bad, "不可见的控制字符" if ord(bad) < 0x20 else "无效字符")
@@ -216,5 +224,7 @@ RULES: list[Rule] = [xml_characters, budget_sum, spending_plan, taxonomy_pairs, 
 
 
 def check(result: LoadResult) -> None:
+    # a “待填写” value reports only itself, not the rules it breaks (validate/placeholders.py)
+    blanks = placeholders.locations(result.docs.values())
     for rule in RULES:
-        result.findings.extend(rule(result))
+        result.findings.extend(f for f in rule(result) if (f.file, f.line, f.column) not in blanks)

@@ -10,8 +10,10 @@ import difflib
 from decimal import Decimal
 from typing import Any, Iterator
 
-import jsonschema
-from jsonschema.exceptions import ValidationError, best_match
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # jsonschema is imported only when a file needs explaining (it is slow to import)
+    from jsonschema.exceptions import ValidationError
 
 from perfgen import resources
 from perfgen.errors import Finding
@@ -39,11 +41,33 @@ def _type_name(value: Any) -> str:
     return type(value).__name__
 
 
-def _validator(kind: str) -> jsonschema.protocols.Validator:
+def _validator(kind: str) -> Any:
+    import jsonschema
     return _VALIDATORS.setdefault(kind, jsonschema.Draft202012Validator(resources.schema(kind)))
 
 
+def best_match(errors: Any) -> "ValidationError":
+    from jsonschema.exceptions import best_match as jsonschema_best_match
+    return jsonschema_best_match(errors)
+
+
 _VALIDATORS: dict[str, Any] = {}
+_FAST: dict[str, Any] = {}
+
+
+def _fast_valid(kind: str, data: Any) -> bool:
+    """A compiled validator (fastjsonschema) answers "valid?" ~20x faster than jsonschema; the
+    latter only runs to explain files that are not. Our schemas use draft-07 keywords only."""
+    fn = _FAST.get(kind)
+    if fn is None:
+        import fastjsonschema
+        schema = {k: v for k, v in resources.schema(kind).items() if k not in ("$schema", "$id")}
+        fn = _FAST[kind] = fastjsonschema.compile(schema)
+    try:
+        fn(data)
+        return True
+    except Exception:  # JsonSchemaValueException and anything odd: let jsonschema explain
+        return False
 
 
 def subschema(kind: str, path: tuple[str | int, ...]) -> dict[str, Any]:
@@ -128,6 +152,8 @@ def _expected_types(error: ValidationError) -> list[str]:
 
 def check(doc: YamlDocument, kind: str) -> list[Finding]:
     """Every structural problem in one document, each located and explained."""
+    if _fast_valid(kind, doc.data):
+        return []
     findings = []
     for error in sorted(_validator(kind).iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path))):
         findings.extend(_explain(doc, kind, error))
