@@ -3,25 +3,34 @@
 Output layout: build/<year>/<dept-id>.docx for each department and build/<year>/volume.docx for the
 year's volume; with PDFs, a .pdf beside each .docx. Every file is written atomically, so a failed
 or interrupted build leaves the previous outputs complete.
+
+Speed (a county: ~100 departments × ~20 projects): templates are compiled once and documents are
+rendered in parallel worker processes; a department is re-rendered only when something it depends
+on changed (its files, its template, layout and profile, perfgen itself, the options), and a build
+whose inputs are all unchanged is recognised before the workspace is even loaded.
 """
 from __future__ import annotations
 
-import shutil
+import multiprocessing
+import os
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from typing import TYPE_CHECKING
+
+from perfgen import cache, resources
 from perfgen.errors import UserError
-from perfgen.load import LoadResult, load_workspace
-from perfgen.model.entities import DepartmentYear
-from perfgen.model.layout import fill
-from perfgen.render import pdf as pdfmod
-from perfgen.render.context import department_view
-from perfgen.render.document import render_department
 from perfgen.render.package import write_atomic
-from perfgen.render.volume import Chapter, compose_volume
+
+if TYPE_CHECKING:  # rendering modules load only when something must be rendered
+    from perfgen.load import LoadResult
+    from perfgen.model.entities import DepartmentYear
+    from perfgen.render.compiled import Rendered
+    from perfgen.render.volume import Chapter
 
 Progress = Callable[[str], None]
 
@@ -33,24 +42,35 @@ class BuildOptions:
     pdf: bool = False
     out: Path | None = None
     volume: bool = True
+    jobs: int | None = None  # worker processes; default: the number of cores
+    use_cache: bool = True
 
 
 @dataclass
 class BuildReport:
     documents: list[Path] = field(default_factory=list)
     pdfs: list[Path] = field(default_factory=list)
+    rendered: int = 0
+    reused: int = 0
     tables: int = 0
     pages: int = 0
     seconds: float = 0.0
+    unchanged: bool = False
     warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
+        if self.unchanged:
+            return f"输入没有变化，{len(self.documents)} 个文档均为最新，用时 {self.seconds:.2f} 秒。"
         parts = [f"生成 {len(self.documents)} 个 Word 文档"]
+        if self.reused:
+            parts[0] += f"（重新渲染 {self.rendered} 个，{self.reused} 个未变沿用）"
         if self.pdfs:
             parts.append(f"{len(self.pdfs)} 个 PDF（共 {self.pages} 页）")
         parts.append(f"{self.tables} 张绩效目标表")
         return "，".join(parts) + f"，用时 {self.seconds:.1f} 秒。"
 
+
+# -- selection ----------------------------------------------------------------------------------
 
 def _select(result: LoadResult, options: BuildOptions) -> dict[int, list[DepartmentYear]]:
     ws = result.workspace
@@ -76,11 +96,13 @@ def _select(result: LoadResult, options: BuildOptions) -> dict[int, list[Departm
 
 
 def _volume_title(result: LoadResult, year: int) -> str:
+    from perfgen.model.layout import fill
     return fill(result.workspace.settings.title, 年度=year)
 
 
 def _part_headings(dy: DepartmentYear) -> list[str]:
     """The level-2 table-of-contents entries of a department: its parts, as printed."""
+    from perfgen.render.context import department_view
     view = department_view(dy)
     L = view["L"]
     heads = []
@@ -93,88 +115,249 @@ def _part_headings(dy: DepartmentYear) -> list[str]:
     return heads
 
 
+# -- fingerprints: what each output depends on ----------------------------------------------------
+
+def _file_digest(path: Path | None) -> bytes:
+    if path is None or not path.exists():
+        return b"-"
+    return cache.digest(path.read_bytes()).encode()
+
+
+def _digests_by_folder(result: LoadResult) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """File fingerprints grouped by (department, year folder or "")."""
+    groups: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for rel, d in result.digests.items():
+        parts = rel.split("/")
+        if len(parts) >= 3 and parts[0] == "departments":
+            sub = parts[2] if len(parts) > 3 else ""
+            groups.setdefault((parts[1], sub), []).append((rel, d))
+    return groups
+
+
+def _dept_fingerprint(root: Path, groups: dict[tuple[str, str], list[tuple[str, str]]], dy: DepartmentYear,
+                      options: BuildOptions) -> str:
+    from perfgen.render.document import template_path
+    dept = dy.department
+    files = sorted(groups.get((dept.id, ""), []) + groups.get((dept.id, str(dy.year)), []))
+    tpl = template_path(root, dept.template)
+    return cache.digest(
+        cache.code_version().encode(), repr(files).encode(), _file_digest(tpl), _file_digest(tpl.parent / "layout.yaml"),
+        _file_digest(resources.find_named(root, "profiles", dept.profile, ".yaml")), str(options.pdf).encode())
+
+
+def inputs_fingerprint(root: Path, options: BuildOptions) -> str:
+    """Everything a build reads, hashed without parsing: equal fingerprints mean equal outputs."""
+    parts = [cache.code_version().encode(), repr((options.years, options.departments, options.pdf,
+                                                   options.volume, str(options.out))).encode()]
+    for base in [root / "departments"] + resources.search_dirs(root, "templates") + \
+            resources.search_dirs(root, "profiles"):
+        if base.is_dir():
+            for path in sorted(base.rglob("*")):
+                if path.is_file() and "__pycache__" not in path.parts:
+                    parts.append(str(path.relative_to(base)).encode())
+                    parts.append(path.read_bytes())
+    settings = root / "perfgen.yaml"
+    parts.append(settings.read_bytes() if settings.exists() else b"")
+    return cache.digest(*parts)
+
+
+# -- rendering in worker processes ------------------------------------------------------------
+
+_WORK: dict[str, object] = {}
+
+
+def _render_task(key: tuple[str, int]) -> tuple[tuple[str, int], Rendered]:
+    from perfgen.render.document import render_department
+    root: Path = _WORK["root"]  # type: ignore[assignment]
+    result: LoadResult = _WORK["result"]  # type: ignore[assignment]
+    dy = result.workspace.departments[key[0]].years[key[1]]
+    return key, render_department(root, dy)
+
+
+def _render_all(root: Path, result: LoadResult, keys: list[tuple[str, int]], jobs: int,
+                progress: Progress) -> dict[tuple[str, int], Rendered]:
+    """Render in parallel (fork: workers inherit the loaded workspace and compiled templates)."""
+    from perfgen.render.compiled import compiled
+    from perfgen.render.document import template_path
+    for dept_id, _ in keys:  # compile each template once, before forking
+        dept = result.workspace.departments[dept_id]
+        path = template_path(root, dept.template)
+        compiled(path, f"{dept.template}（{path}）")
+    out: dict[tuple[str, int], Rendered] = {}
+    total = len(keys)
+    _WORK.update(root=root, result=result)
+    if jobs <= 1 or total < 4 or "fork" not in multiprocessing.get_all_start_methods():
+        for i, key in enumerate(keys, start=1):
+            progress(f"[{i}/{total}] {key[1]} {result.workspace.departments[key[0]].name}")
+            out[key] = _render_task(key)[1]
+        _WORK.clear()
+        return out
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            chunk = max(1, total // (jobs * 4))
+            for i, (key, rendered) in enumerate(pool.map(_render_task, keys, chunksize=chunk), start=1):
+                if i % 10 == 0 or i == total:
+                    progress(f"[{i}/{total}] 已渲染")
+                out[key] = rendered
+    finally:
+        _WORK.clear()
+    return out
+
+
+# -- the build --------------------------------------------------------------------------------
+
 def build(root: Path, options: BuildOptions, progress: Progress = lambda s: None) -> BuildReport:
     start = time.perf_counter()
+    out_root = options.out or root / "build"
+    use_cache = options.use_cache and cache.enabled()
+    state = cache.Store(root, "build") if use_cache else None
+    fingerprint = inputs_fingerprint(root, options) if use_cache else ""
+    if state is not None:
+        last = state.get("last", fingerprint)
+        if last is not None and all(Path(p).exists() and _file_digest(Path(p)).decode() == d for p, d in last["outputs"]):
+            report = BuildReport(documents=[Path(p) for p, _ in last["outputs"] if p.endswith(".docx")],
+                                 pdfs=[Path(p) for p, _ in last["outputs"] if p.endswith(".pdf")],
+                                 unchanged=True, warnings=last["warnings"], tables=last["tables"])
+            report.seconds = time.perf_counter() - start
+            return report
+
+    from perfgen.load import load_workspace
+    from perfgen.render.compiled import Rendered
+    from perfgen.render.volume import Chapter, compose_volume
     result = load_workspace(root)
     if result.errors:
         raise UserError(f"数据有 {len(result.errors)} 个错误，未生成文档", "按上面的提示修改后重新运行；"
                         "也可以先运行 perfgen validate 查看全部问题。", findings=result.errors)
     report = BuildReport(warnings=[f.format() for f in result.findings if f.severity == "warning"])
-    out_root = options.out or root / "build"
     plan = _select(result, options)
-    total = sum(len(v) for v in plan.values())
-    done = 0
+    renders = cache.Store(root, "render") if use_cache else None
+    bodies = root / cache.CACHE_DIR / "bodies"
+
+    # What must be rendered, and what can be reused from the last build.
+    fingerprints: dict[tuple[str, int], str] = {}
+    reuse: dict[tuple[str, int], Rendered] = {}
+    headings: dict[tuple[str, int], list[str]] = {}
+    todo: list[tuple[str, int]] = []
+    groups = _digests_by_folder(result)
+    for year, dys in sorted(plan.items()):
+        for dy in dys:
+            key = (dy.department.id, year)
+            fp = fingerprints[key] = _dept_fingerprint(root, groups, dy, options)
+            target = out_root / str(year) / f"{dy.department.id}.docx"
+            hit = renders.get(f"{year}/{dy.department.id}", fp) if renders is not None else None
+            body_file = bodies / f"{fp}.xml"
+            if hit is not None and target.exists() and _file_digest(target).decode() == hit["docx"] and body_file.exists():
+                reuse[key] = Rendered(docx=b"", body=body_file.read_bytes(), root_tag=hit["root_tag"],
+                                      styles_id=hit["styles_id"])
+                headings[key] = hit["headings"]
+            else:
+                todo.append(key)
+    jobs = options.jobs or os.cpu_count() or 1
+    fresh = _render_all(root, result, todo, jobs, progress) if todo else {}
+    report.rendered, report.reused = len(fresh), len(reuse)
+
+    outputs: list[tuple[str, str]] = []
     for year, dys in sorted(plan.items()):
         folder = out_root / str(year)
-        rendered: list[tuple[DepartmentYear, bytes]] = []
+        paths: list[Path] = []
+        chapters = []
         for dy in dys:
-            done += 1
-            progress(f"[{done}/{total}] {year} {dy.department.name}")
-            data = render_department(root, dy)
-            rendered.append((dy, data))
+            key = (dy.department.id, year)
+            path = folder / f"{dy.department.id}.docx"
+            rendered = fresh.get(key) or reuse[key]
+            if key in fresh:
+                write_atomic(path, rendered.docx)
+                if renders is not None:
+                    _save_body(bodies / f"{fingerprints[key]}.xml", rendered.body)
+            if key not in headings:
+                headings[key] = _part_headings(dy)
+            if key in fresh and renders is not None:
+                renders.put(f"{year}/{dy.department.id}", fingerprints[key], {
+                    "docx": cache.digest(rendered.docx), "root_tag": rendered.root_tag,
+                    "styles_id": rendered.styles_id, "headings": headings[key]})
+            paths.append(path)
             report.tables += sum(1 for p in dy.projects if p.indicators)
+            chapters.append(Chapter(title=dy.department.name, rendered=rendered, headings=list(headings[key])))
         full_year = not options.departments or set(options.departments) >= {
             d.id for d in result.workspace.departments.values() if year in d.years}
-        volume_bytes = None
-        chapters = [Chapter(title=dy.department.name, docx=data, headings=_part_headings(dy)) for dy, data in rendered]
         if options.volume and full_year:
-            volume_bytes, _ = compose_volume(root, year, _volume_title(result, year),
-                                             result.workspace.settings.issuer, chapters)
-        # Write Word documents (atomic, one by one).
-        paths: list[Path] = []
-        for dy, data in rendered:
-            path = folder / f"{dy.department.id}.docx"
-            write_atomic(path, data)
-            paths.append(path)
-        if volume_bytes is not None:
-            path = folder / "volume.docx"
+            progress(f"{year} 年汇编：{len(chapters)} 个部门")
             if options.pdf:
-                volume_bytes = _volume_with_pages(root, year, result, chapters, paths, folder, report, progress)
-            write_atomic(path, volume_bytes)
-            paths.append(path)
+                _pdfs(paths, folder, report, progress, chapters)
+            volume_bytes, entries = compose_volume(root, year, _volume_title(result, year),
+                                                   result.workspace.settings.issuer, chapters)
+            write_atomic(folder / "volume.docx", volume_bytes)
+            paths.append(folder / "volume.docx")
+            if options.pdf:
+                missing = [e.text for e in entries if e.page is None]
+                if missing:
+                    report.warnings.append(f"目录中有 {len(missing)} 项未能确定页码：{missing[0]}")
+                _volume_pdf(volume_bytes, folder, report)
         elif options.pdf:
-            _pdfs(paths, folder, report, progress)
+            _pdfs(paths, folder, report, progress, None)
         report.documents.extend(paths)
+    if renders is not None:
+        renders.save()
+        _prune_bodies(bodies, {fp for fp in fingerprints.values()} | _other_bodies(renders))
+    if state is not None:
+        outputs = [(str(p), _file_digest(p).decode()) for p in report.documents + report.pdfs]
+        state.entries = {}
+        state.put("last", fingerprint, {"outputs": outputs, "warnings": report.warnings, "tables": report.tables})
+        state.save()
     report.seconds = time.perf_counter() - start
     return report
 
 
-def _pdfs(paths: list[Path], folder: Path, report: BuildReport, progress: Progress) -> dict[Path, list[str]]:
-    """Convert to PDF in a temporary folder, then move each PDF into place atomically."""
+def _save_body(path: Path, body: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, body)
+    except UserError:  # the cache is only an optimisation
+        pass
+
+
+def _other_bodies(renders: cache.Store) -> set[str]:
+    return {fp for fp, _ in renders.entries.values()}
+
+
+def _prune_bodies(folder: Path, keep: set[str]) -> None:
+    if not folder.is_dir():
+        return
+    for f in folder.glob("*.xml"):
+        if f.stem not in keep:
+            try:
+                f.unlink()
+            except OSError:
+                pass
+
+
+# -- PDFs ----------------------------------------------------------------------------------------
+
+def _pdfs(paths: list[Path], folder: Path, report: BuildReport, progress: Progress,
+          chapters: list[Chapter] | None) -> None:
+    """Convert to PDF in a temporary folder, move each PDF into place atomically, and note each
+    chapter's page count and heading pages for the volume's table of contents."""
+    from perfgen.render import pdf as pdfmod
     progress(f"转换 PDF：{len(paths)} 个文件")
-    texts: dict[Path, list[str]] = {}
     with tempfile.TemporaryDirectory(prefix="perfgen-pdf-") as tmp:
         pdfs = pdfmod.convert_to_pdf(paths, Path(tmp))
-        for docx, pdf in pdfs.items():
+        page = 1
+        for i, (docx, pdf) in enumerate(pdfs.items()):
             pages = pdfmod.page_texts(pdf)
-            texts[docx] = pages
             target = folder / (docx.stem + ".pdf")
             write_atomic(target, pdf.read_bytes())
             report.pdfs.append(target)
             report.pages += len(pages)
-    return texts
+            if chapters is not None:
+                chapter = chapters[i]
+                chapter.page = page
+                found = pdfmod.find_pages(pages, [h.split(" ")[0] for h in chapter.headings])
+                chapter.heading_pages = [page + k if k is not None else None for k in found]
+                page += 1 + len(pages)  # the divider page, then the chapter
 
 
-def _volume_with_pages(root: Path, year: int, result: LoadResult, chapters: list[Chapter], dept_paths: list[Path],
-                       folder: Path, report: BuildReport, progress: Progress) -> bytes:
-    """Department PDFs give each chapter's page count and heading pages; fill the TOC from them.
-
-    Each chapter starts on a fresh page after its divider, so a heading on page k of the standalone
-    PDF is on page (divider + k) of the volume.
-    """
-    texts = _pdfs(dept_paths, folder, report, progress)
-    page = 1
-    for chapter, path in zip(chapters, dept_paths):
-        pages = texts[path]
-        chapter.page = page
-        found = pdfmod.find_pages(pages, [h.split(" ")[0] for h in chapter.headings])
-        chapter.heading_pages = [page + k if k is not None else None for k in found]
-        page += 1 + len(pages)
-    volume_bytes, entries = compose_volume(root, year, _volume_title(result, year),
-                                           result.workspace.settings.issuer, chapters)
-    missing = [e.text for e in entries if e.page is None]
-    if missing:
-        report.warnings.append(f"目录中有 {len(missing)} 项未能确定页码：{missing[0]}")
+def _volume_pdf(volume_bytes: bytes, folder: Path, report: BuildReport) -> None:
+    from perfgen.render import pdf as pdfmod
     with tempfile.TemporaryDirectory(prefix="perfgen-vol-") as tmp:
         tmp_docx = Path(tmp) / "volume.docx"
         tmp_docx.write_bytes(volume_bytes)
@@ -182,9 +365,3 @@ def _volume_with_pages(root: Path, year: int, result: LoadResult, chapters: list
         write_atomic(folder / "volume.pdf", pdf.read_bytes())
         report.pdfs.append(folder / "volume.pdf")
         report.pages += len(pdfmod.page_texts(pdf))
-    return volume_bytes
-
-
-def clean(out: Path) -> None:  # pragma: no cover - convenience for `perfgen build --clean`
-    if out.exists():
-        shutil.rmtree(out)

@@ -45,10 +45,54 @@ def enabled() -> bool:
     return os.environ.get("PERFGEN_NO_CACHE", "") not in ("1", "true", "yes")
 
 
+class ShardedStore:
+    """Like Store, but one pickle per shard (e.g. per department), so a change to one file
+    rewrites one small shard instead of the whole cache."""
+
+    def __init__(self, root: Path, name: str):
+        self.root = root
+        self.name = name
+        self.shards: dict[str, Store] = {}
+
+    def _shard(self, key: str) -> "Store":
+        shard = key.split("/")[1] if key.startswith("departments/") and key.count("/") >= 2 else "_"
+        store = self.shards.get(shard)
+        if store is None:
+            store = self.shards[shard] = Store(self.root, f"{self.name}/{shard}")
+        return store
+
+    def get(self, key: str, fingerprint: str) -> Any:
+        return self._shard(key).get(key, fingerprint)
+
+    def put(self, key: str, fingerprint: str, value: Any) -> None:
+        self._shard(key).put(key, fingerprint, value)
+
+    def touch(self, key: str) -> None:
+        """The value stored under `key` was changed in place: save its shard."""
+        self._shard(key).dirty = True
+
+    def prune(self, keep: set[str]) -> None:
+        for store in self.shards.values():
+            store.prune(keep)
+        folder = self.root / CACHE_DIR / self.name
+        if folder.is_dir() and enabled():
+            for f in folder.glob("*.pickle"):
+                if f.stem not in self.shards:
+                    try:
+                        f.unlink()
+                    except OSError:
+                        pass
+
+    def save(self) -> None:
+        for store in self.shards.values():
+            store.save()
+
+
 class Store:
     """One pickled dict per purpose (e.g. "parse", "render"), loaded lazily, saved when changed."""
 
     def __init__(self, root: Path, name: str):
+        self.root = root
         self.path = root / CACHE_DIR / f"{name}.pickle"
         self.entries: dict[str, Any] = {}
         self.dirty = False
@@ -64,6 +108,9 @@ class Store:
             return
         if version == self.version and isinstance(entries, dict):
             self.entries = entries
+
+    def root_dir(self) -> Path:
+        return self.root / CACHE_DIR
 
     def get(self, key: str, fingerprint: str) -> Any:
         hit = self.entries.get(key)
@@ -87,7 +134,7 @@ class Store:
         try:
             from perfgen.render.package import write_atomic
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            gitignore = self.path.parent / ".gitignore"
+            gitignore = self.root_dir() / ".gitignore"
             if not gitignore.exists():
                 gitignore.write_text("*\n", encoding="utf-8")
             write_atomic(self.path, pickle.dumps((self.version, self.entries), protocol=pickle.HIGHEST_PROTOCOL))

@@ -75,6 +75,9 @@ class UserError(PerfgenError):
         self.hint = hint
         self.findings: list[Finding] = findings or []
 
+    def __reduce__(self):  # keep hint and findings when raised in a worker process
+        return (type(self), (self.message, self.hint, self.findings))
+
 
 class UsageError(PerfgenError):
     """The command line itself is wrong: exit code 2."""

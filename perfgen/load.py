@@ -39,6 +39,7 @@ class LoadResult:
     findings: list[Finding] = field(default_factory=list)
     docs: dict[str, yamlsource.YamlDocument] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
+    digests: dict[str, str] = field(default_factory=dict)  # content fingerprint of every file read
 
     def locate(self, source: Source, *more: str | int, key: bool = False) -> tuple[int | None, int | None]:
         doc = self.docs.get(source.file)
@@ -105,7 +106,8 @@ class _Loader:
         self.result = LoadResult(Workspace(root, WorkspaceSettings(DEFAULT_TITLE, DEFAULT_ISSUER, None, []), {}))
         self.known_keys = resources.known_keys()
         self._taxonomies: dict[str, Taxonomy | None] = {}
-        self.parse_cache = cache.Store(root, "parse")
+        self.parse_cache = cache.ShardedStore(root, "parse")
+        self._entries: dict[str, dict[str, Any]] = {}  # rel -> its cache entry (to add built models)
         self.seen: set[str] = set()
         self._layouts: dict[str, dict[str, Any] | None] = {}
 
@@ -120,10 +122,12 @@ class _Loader:
             self.add(rel, f"无法读取文件：{exc.strerror}", "检查文件是否存在以及读取权限。", "file.read")
             return None
         fingerprint = cache.digest(raw, kind.encode())
+        self.result.digests[rel] = fingerprint
         self.seen.add(rel)
         hit = self.parse_cache.get(rel, fingerprint)
         if hit is not None:
-            data, usable_data, findings = hit
+            self._entries[rel] = hit
+            data, usable_data, findings = hit["data"], hit["usable"], hit["findings"]
             self.result.findings.extend(findings)
             if data is None:
                 return None
@@ -137,9 +141,10 @@ class _Loader:
         before = len(self.result.findings)
         usable = self._read_fresh(raw, path, rel, kind)
         doc = self.result.docs.get(rel)
-        self.parse_cache.put(rel, fingerprint, (doc.data if doc is not None else None,
-                                                usable.data if usable is not None else None,
-                                                self.result.findings[before:]))
+        entry = {"data": doc.data if doc is not None else None, "usable": usable.data if usable is not None else None,
+                 "findings": self.result.findings[before:], "models": {}}
+        self.parse_cache.put(rel, fingerprint, entry)
+        self._entries[rel] = entry
         return usable
 
     def _read_fresh(self, raw: bytes, path: Path, rel: str, kind: str) -> yamlsource.YamlDocument | None:
@@ -331,7 +336,7 @@ class _Loader:
                 files.add(path.stem)
                 doc = self.read(path, "project")
                 if doc is not None:
-                    projects.append(self.build_project(doc, path.stem, tax))
+                    projects.append(self._cached_project(doc, path.stem, tax))
         layout = dict(defaults or {})
         layout.update(dept.layout)
         layout.update(goals_layout)
@@ -340,6 +345,20 @@ class _Loader:
         ordered = [by_id[i] for i in order if i in by_id]
         rest = sorted((p for p in projects if p.id not in order), key=lambda p: (p.code or "", p.id))
         dept.years[year] = DepartmentYear(dept, year, goals, ordered + rest, tax, layout, folder, files)
+
+    def _cached_project(self, doc: yamlsource.YamlDocument, project_id: str, tax: Taxonomy | None) -> Project:
+        """Built Project objects are cached with their file's parse entry (per profile)."""
+        entry = self._entries.get(doc.rel)
+        key = repr(tax) if tax is not None else "-"
+        if entry is not None and doc.data is entry["usable"]:
+            built = entry.setdefault("models", {}).get(key)
+            if built is not None:
+                return built
+        project = self.build_project(doc, project_id, tax)
+        if entry is not None and doc.data is entry["usable"]:
+            entry.setdefault("models", {})[key] = project
+            self.parse_cache.touch(doc.rel)
+        return project
 
     # -- building model objects (structure already checked) ------------------------------------
     def build_goals(self, doc: yamlsource.YamlDocument, layout: dict[str, Any]) -> YearGoals:

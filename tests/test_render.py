@@ -75,7 +75,7 @@ def test_text_is_escaped_and_appears_exactly(workspace: Path) -> None:
     text = beta.read_text(encoding="utf-8").replace("资金用途: 基层平安建设。", "资金用途: |-\n  " + hostile + "\n  第二行")
     beta.write_text(text, encoding="utf-8")
     dy = load_workspace(workspace).workspace.departments["demo"].years[2025]
-    xml, plain = _document_text(render_department(workspace, dy))
+    xml, plain = _document_text(render_department(workspace, dy).docx)
     from lxml import etree
     etree.fromstring(xml.encode("utf-8"))  # well-formed
     assert "A&amp;B &lt;tag&gt;" in xml

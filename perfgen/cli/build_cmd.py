@@ -14,11 +14,14 @@ from perfgen.cli.app import Context, cli, echo_err, handle_errors
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF，并在汇编目录中填入页码。")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="输出目录（默认：工作区下的 build/）。")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+              help="并行渲染的进程数（默认：CPU 核数）。")
+@click.option("--no-cache", is_flag=True, help="不使用缓存，全部重新检查和生成。")
 @click.option("-q", "--quiet", is_flag=True, help="不显示进度，只显示结果。")
 @click.pass_obj
 @handle_errors
 def build_command(obj: Context, years: tuple[int, ...], departments: tuple[str, ...], pdf: bool,
-                  out: Path | None, quiet: bool) -> None:
+                  out: Path | None, jobs: int | None, no_cache: bool, quiet: bool) -> None:
     """检查数据并生成官方格式的文档：每个部门一份 Word 文档，每年一份汇编。
 
     输出在 build/<年度>/<部门>.docx 和 build/<年度>/volume.docx；加 --pdf 时旁边还有 PDF。
@@ -29,11 +32,12 @@ def build_command(obj: Context, years: tuple[int, ...], departments: tuple[str, 
       perfgen build
       perfgen build --year 2025 --pdf
       perfgen build --dept yutian-zfw --out /tmp/preview
+      perfgen build --jobs 4 --no-cache
     """
     from perfgen.build import BuildOptions, build
     progress = (lambda s: None) if quiet else (lambda s: echo_err(s))
     report = build(obj.root, BuildOptions(years=list(years) or None, departments=list(departments) or None,
-                                          pdf=pdf, out=out), progress)
+                                          pdf=pdf, out=out, jobs=jobs, use_cache=not no_cache), progress)
     for w in report.warnings:
         echo_err(w)
     for path in report.documents + report.pdfs:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 from perfgen import resources
@@ -14,6 +15,9 @@ from lxml import etree
 
 from perfgen.render.ooxml import canonicalize, core_xml
 from perfgen.render.package import normalize_zip
+
+if TYPE_CHECKING:
+    from perfgen.render.compiled import Rendered
 
 
 def template_path(root: Path, name: str) -> Path:
@@ -33,10 +37,10 @@ def finish(docx_bytes: bytes, title: str, year: int) -> bytes:
     return normalize_zip(docx_bytes, {"word/document.xml": document, "docProps/core.xml": core_xml(title, year)})
 
 
-def render_department(root: Path, dy: DepartmentYear) -> bytes:
+def render_department(root: Path, dy: DepartmentYear) -> "Rendered":
+    """The department's document for one year: .docx bytes plus its body for the volume."""
+    from perfgen.render.compiled import compiled
     dept = dy.department
     path = template_path(root, dept.template)
-    tpl = render_docx(path, department_view(dy), f"{dept.template}（{path}）")
-    buf = io.BytesIO()
-    tpl.save(buf)
-    return finish(buf.getvalue(), f"{dept.name}{dy.year}年预算绩效目标", dy.year)
+    template = compiled(path, f"{dept.template}（{path}）")
+    return template.render(department_view(dy), f"{dept.name}{dy.year}年预算绩效目标", dy.year)

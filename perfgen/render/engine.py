@@ -23,13 +23,20 @@ from perfgen.errors import UserError
 from perfgen.render.xmltext import xml_safe
 
 _BREAK = '</w:t><w:br/><w:t xml:space="preserve">'
+_TAB = '</w:t><w:tab/><w:t xml:space="preserve">'
 
 
 def _finalize(value: Any) -> Any:
+    """Every printed value: drop characters XML cannot hold; a newline becomes a line break and a
+    tab a real tab (a bare \n or \t inside w:t would show as a space in Word)."""
     if isinstance(value, Markup):
         return value
     if isinstance(value, str):
-        return xml_safe(value)
+        value = xml_safe(value)
+        if "\n" in value or "\t" in value:
+            return Markup(_BREAK).join(
+                Markup(_TAB).join(escape(piece) for piece in line.split("\t")) for line in value.split("\n"))
+        return value
     return value
 
 
@@ -61,8 +68,12 @@ def _patch_vm(xml: str) -> str:
         expr = m.group(1)
         text = m.group(0)
         merge = f'<w:vMerge w:val="{{% if {expr} %}}restart{{% else %}}continue{{% endif %}}"/>'
-        if "<w:tcPr>" in text:
-            text = text.replace("<w:tcPr>", "<w:tcPr>" + merge, 1)
+        pr = re.search(r"<w:tcPr>(.*?)</w:tcPr>", text, re.DOTALL)
+        if pr:
+            # schema order: tcW, gridSpan, hMerge, vMerge, tcBorders, shd, …, vAlign
+            later = re.search(r"<w:(tcBorders|shd|noWrap|tcMar|textDirection|tcFitText|vAlign|hideMark)\b", pr.group(1))
+            at = pr.start(1) + (later.start() if later else len(pr.group(1)))
+            text = text[:at] + merge + text[at:]
         elif "<w:tcPr/>" in text:
             text = text.replace("<w:tcPr/>", "<w:tcPr>" + merge + "</w:tcPr>", 1)
         else:
@@ -91,16 +102,21 @@ def render_docx(template_path: Path, context: dict[str, Any], template_label: st
     env = make_environment()
     try:
         tpl.render(context, env, autoescape=True)
-    except jinja2.TemplateSyntaxError as exc:
-        raise UserError(f"模板 {template_label} 中有语法错误：{_syntax_cn(exc)}",
-                        f"出错的标签附近：{_context_text(exc)}。检查 {{% for %}}/{{% endfor %}}、{{% if %}}/{{% endif %}} "
-                        "是否成对，并运行 perfgen template check 查看详情。") from None
-    except jinja2.UndefinedError as exc:
-        raise UserError(f"模板 {template_label} 使用了数据中没有的内容：{_undefined_cn(exc)}",
-                        "检查模板中的变量名拼写；可用的变量见 perfgen template check 的输出。") from None
     except jinja2.TemplateError as exc:
-        raise UserError(f"模板 {template_label} 渲染失败：{exc}", "运行 perfgen template check 检查模板。") from None
+        raise template_error(exc, template_label) from None
     return tpl
+
+
+def template_error(exc: jinja2.TemplateError, template_label: str) -> UserError:
+    """A Jinja error as a Chinese message naming the template and the tag."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return UserError(f"模板 {template_label} 中有语法错误：{_syntax_cn(exc)}",
+                         f"出错的标签附近：{_context_text(exc)}。检查 {{% for %}}/{{% endfor %}}、{{% if %}}/{{% endif %}} "
+                         "是否成对，并运行 perfgen template check 查看详情。")
+    if isinstance(exc, jinja2.UndefinedError):
+        return UserError(f"模板 {template_label} 使用了数据中没有的内容：{_undefined_cn(exc)}",
+                         "检查模板中的变量名拼写；可用的变量见 perfgen template check 的输出。")
+    return UserError(f"模板 {template_label} 渲染失败：{exc}", "运行 perfgen template check 检查模板。")
 
 
 def _syntax_cn(exc: jinja2.TemplateSyntaxError) -> str:

@@ -1,0 +1,167 @@
+"""A docxtpl template prepared once and rendered many times.
+
+docxtpl re-patches and re-compiles the template XML and round-trips the result through
+python-docx for every document; a county volume renders the same template a hundred times. Here
+each XML part that holds tags is patched with docxtpl's own `patch_xml` (plus our `{% vm EXPR %}`)
+and compiled with Jinja once; rendering is then a Jinja call per part, a well-formedness check,
+and one zip write with fixed metadata. Templates that use docxtpl features this path does not
+reproduce ({%tc %} column loops, images, sub-documents) go through docxtpl itself.
+"""
+from __future__ import annotations
+
+import functools
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from lxml import etree
+
+from perfgen.errors import UserError
+from perfgen.render import engine
+from perfgen.render.ooxml import canonicalize, core_xml
+from perfgen.render.package import FIXED_DATE
+
+_TAG_RE = re.compile(r"\{[{%#]")
+_CLASSIC_ONLY = re.compile(r"\{%-?\s*tc\s|InlineImage|Subdoc|\{\{r\s|\{%\s*(?:vm|hm)\s*%\}|colspan|cellbg")
+_XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+
+
+@dataclass
+class Rendered:
+    """One rendered document: the .docx bytes, and its body for binding into a volume."""
+
+    docx: bytes
+    body: bytes        # the children of <w:body> except the final <w:sectPr>, UTF-8
+    root_tag: str      # the <w:document …> start tag (namespace declarations)
+    styles_id: str     # which template's styles the body refers to
+
+
+class CompiledTemplate:
+    def __init__(self, path: Path, label: str):
+        self.path = path
+        self.label = label
+        data = path.read_bytes()
+        try:
+            zf = zipfile.ZipFile(io.BytesIO(data))
+            self.entries = [(info.filename, zf.read(info.filename)) for info in zf.infolist()]
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise UserError(f"无法打开模板 {label}：{exc}", "模板应是 Word（.docx）文件；从 templates/ 重新复制一份。") from None
+        names = dict(self.entries)
+        if "word/document.xml" not in names:
+            raise UserError(f"模板 {label} 不是 Word 文档（缺少 word/document.xml）", "从 templates/ 重新复制一份模板。")
+        self.styles_id = path.as_posix()
+        self.styles = names.get("word/styles.xml", b"")
+        self.classic = any(_CLASSIC_ONLY.search(v.decode("utf-8", "ignore")) for k, v in self.entries
+                           if k.endswith(".xml"))
+        self.env = engine.make_environment()
+        self.parts: dict[str, jinja2.Template] = {}
+        if not self.classic:
+            tpl = engine.PerfgenTemplate(str(path))
+            for name, blob in self.entries:
+                if not name.endswith(".xml") or not name.startswith("word/"):
+                    continue
+                text = blob.decode("utf-8")
+                if not _TAG_RE.search(text):
+                    continue
+                patched = tpl.patch_xml(text)
+                patched = re.sub(r"<w:p([ >])", r"\n<w:p\1", patched)
+                try:
+                    self.parts[name] = self.env.from_string(patched)
+                except jinja2.TemplateSyntaxError as exc:
+                    exc.docx_context = [re.sub(r"<[^>]+>", "", line) for line in  # type: ignore[attr-defined]
+                                        patched.splitlines()[max(exc.lineno - 4, 0):exc.lineno + 3]]
+                    raise engine.template_error(exc, label) from None
+
+    def render(self, context: dict[str, Any], title: str, year: int) -> Rendered:
+        if self.classic:
+            return self._render_classic(context, title, year)
+        out_parts: dict[str, bytes] = {}
+        document = ""
+        for name, template in self.parts.items():
+            try:
+                xml = template.render(context)
+            except jinja2.TemplateError as exc:
+                raise engine.template_error(exc, self.label) from None
+            xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+            xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+            try:
+                etree.fromstring(xml.encode("utf-8"), parser=_PARSER)
+            except etree.XMLSyntaxError as exc:  # pragma: no cover - autoescape should make this impossible
+                raise UserError(f"模板 {self.label} 生成的 XML 无效：{exc}",
+                                "运行 perfgen template check 检查模板；若仍出现，请把模板和数据发给维护人员。") from None
+            if name == "word/document.xml":
+                document = xml
+            out_parts[name] = xml.encode("utf-8")
+        if not document:
+            document = dict(self.entries)["word/document.xml"].decode("utf-8")
+        out_parts["docProps/core.xml"] = core_xml(title, year)
+        return Rendered(docx=self._zip(out_parts), body=body_of(document).encode("utf-8"),
+                        root_tag=root_tag(document), styles_id=self.styles_id)
+
+    def _render_classic(self, context: dict[str, Any], title: str, year: int) -> Rendered:
+        from perfgen.render.document import finish
+        tpl = engine.render_docx(self.path, context, self.label)
+        buf = io.BytesIO()
+        tpl.save(buf)
+        data = finish(buf.getvalue(), title, year)
+        document = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode("utf-8")
+        return Rendered(docx=data, body=body_of(document).encode("utf-8"), root_tag=root_tag(document),
+                        styles_id=self.styles_id)
+
+    def _zip(self, replaced: dict[str, bytes]) -> bytes:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+            for name, blob in self.entries:
+                info = zipfile.ZipInfo(name, FIXED_DATE)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                info.create_system = 0
+                zf.writestr(info, replaced.get(name, blob), compresslevel=6)
+        return out.getvalue()
+
+
+_PARSER = etree.XMLParser(huge_tree=True, resolve_entities=False)
+
+
+def body_of(document: str) -> str:
+    """The children of <w:body> without the final section properties."""
+    start = document.index("<w:body>") + len("<w:body>") if "<w:body>" in document else document.index(">", document.index("<w:body")) + 1
+    end = document.rindex("</w:body>")
+    inner = document[start:end]
+    sect = inner.rfind("<w:sectPr")
+    if sect != -1 and inner.rstrip().endswith("</w:sectPr>") and inner.rfind("</w:p>") < sect:
+        inner = inner[:sect]
+    return inner
+
+
+def root_tag(document: str) -> str:
+    start = document.index("<w:document")
+    return document[start:document.index(">", start) + 1]
+
+
+@functools.lru_cache(maxsize=32)
+def _compiled(path: str, digest: str, label: str) -> CompiledTemplate:
+    return CompiledTemplate(Path(path), label)
+
+
+def compiled(path: Path, label: str) -> CompiledTemplate:
+    """The prepared template for `path`, reused while the file's bytes stay the same."""
+    st = path.stat()
+    return _compiled(str(path), _content_key(str(path), st.st_mtime_ns, st.st_size), label)
+
+
+@functools.lru_cache(maxsize=64)
+def _content_key(path: str, mtime_ns: int, size: int) -> str:
+    from perfgen.cache import digest
+    return digest(Path(path).read_bytes())
+
+
+def canonical_document(docx: bytes) -> bytes:  # pragma: no cover - kept for templates edited by hand
+    with zipfile.ZipFile(io.BytesIO(docx)) as zf:
+        root = etree.fromstring(zf.read("word/document.xml"))
+    canonicalize(root)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
