@@ -292,10 +292,14 @@ class _Loader:
             template=template, profile=profile, layout=layout, source=source)
         self.result.workspace.departments[dept.id] = dept
         for year_dir in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
-            if not YEAR_RE.match(year_dir.name) or not (MIN_YEAR <= int(year_dir.name) <= MAX_YEAR):
-                self.add(_rel(self.root, year_dir), f"“{year_dir.name}”不是年度目录",
+            if not YEAR_RE.match(year_dir.name):
+                self.add(_rel(self.root, year_dir), f"“{year_dir.name}”不是年度目录，已忽略",
                          f"部门目录下只放年度目录（{MIN_YEAR}–{MAX_YEAR} 的四位数字，如 2025）。", "year.folder",
                          severity="warning")
+                continue
+            if not (MIN_YEAR <= int(year_dir.name) <= MAX_YEAR):
+                self.add(_rel(self.root, year_dir), f"年度“{year_dir.name}”超出范围（{MIN_YEAR}–{MAX_YEAR}）",
+                         "检查目录名是否写错，例如 2025 写成了 2205。", "year.range")
                 continue
             self.load_year(dept, int(year_dir.name), year_dir, defaults, tax)
         for stray in sorted(folder.glob("*.yml")):

@@ -335,6 +335,8 @@ def parse(text: str, rel: str) -> tuple[Any, dict[Path_, tuple[int, int]], dict[
 
 
 _PROBLEM_CN = [
+    ("found invalid Unicode character escape code", "双引号中的 \\u 转义不是有效的字符（例如孤立的代理码 \\ud800）",
+     "删除这个转义；要写的字直接输入即可，不需要用 \\u 编码。"),
     ("found character '\\t' that cannot start any token", "出现了制表符（Tab）",
      "YAML 只允许用空格缩进；把 Tab 换成空格。"),
     ("mapping values are not allowed here", "这里不能出现“字段: 值”",

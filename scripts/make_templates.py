@@ -260,9 +260,11 @@ def _widths(table, widths_mm: list[float]) -> None:
             if idx < len(widths_mm):
                 cell.width = Mm(widths_mm[idx])
     tblpr = tbl.tblPr
-    layout = OxmlElement("w:tblLayout")
+    layout = tblpr.find(qn("w:tblLayout"))  # autofit=False may already have added it
+    if layout is None:
+        layout = OxmlElement("w:tblLayout")
+        tblpr.append(layout)
     layout.set(qn("w:type"), "fixed")
-    tblpr.append(layout)
     tblw = tblpr.find(qn("w:tblW"))
     if tblw is None:
         tblw = OxmlElement("w:tblW")
@@ -272,8 +274,8 @@ def _widths(table, widths_mm: list[float]) -> None:
 
 
 def _no_borders(row) -> None:
-    for cell in row.cells:
-        tcpr = cell._tc.get_or_add_tcPr()
+    for tc in row._tr.tc_lst:  # each cell once (row.cells repeats a merged cell per grid column)
+        tcpr = tc.get_or_add_tcPr()
         borders = OxmlElement("w:tcBorders")
         for side in ("top", "left", "bottom", "right"):
             b = OxmlElement(f"w:{side}")
@@ -556,7 +558,30 @@ def build(name: str) -> Path:
         for part in (section.footer, section.even_page_footer):
             canonicalize(part._element)
     doc.save(out)
+    _drop_styles_with_effects(out)
     return out
+
+
+def _drop_styles_with_effects(path: Path) -> None:
+    """python-docx's default package carries Word 2010's stylesWithEffects.xml, which no longer
+    matches our styles (validators flag the mismatch as "unreadable content"); the part is optional."""
+    import io
+    import re
+    import zipfile
+    src = zipfile.ZipFile(path)
+    entries = [(i.filename, src.read(i.filename)) for i in src.infolist()]
+    src.close()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, data in entries:
+            if name == "word/stylesWithEffects.xml":
+                continue
+            if name == "[Content_Types].xml":
+                data = re.sub(rb'<Override PartName="/word/stylesWithEffects.xml"[^>]*/>', b"", data)
+            if name == "word/_rels/document.xml.rels":
+                data = re.sub(rb'<Relationship [^>]*Target="stylesWithEffects.xml"[^>]*/>', b"", data)
+            dst.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
+    path.write_bytes(out.getvalue())
 
 
 def main(argv: list[str]) -> int:

@@ -17,11 +17,12 @@ from perfgen.cli.app import Context, cli, echo_err, handle_errors
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
               help="并行渲染的进程数（默认：CPU 核数）。")
 @click.option("--no-cache", is_flag=True, help="不使用缓存，全部重新检查和生成。")
+@click.option("--watch", is_flag=True, help="持续运行：文件保存后立即重新生成受影响的文档（Ctrl-C 退出）。")
 @click.option("-q", "--quiet", is_flag=True, help="不显示进度，只显示结果。")
 @click.pass_obj
 @handle_errors
 def build_command(obj: Context, years: tuple[int, ...], departments: tuple[str, ...], pdf: bool,
-                  out: Path | None, jobs: int | None, no_cache: bool, quiet: bool) -> None:
+                  out: Path | None, jobs: int | None, no_cache: bool, watch: bool, quiet: bool) -> None:
     """检查数据并生成官方格式的文档：每个部门一份 Word 文档，每年一份汇编。
 
     输出在 build/<年度>/<部门>.docx 和 build/<年度>/volume.docx；加 --pdf 时旁边还有 PDF。
@@ -33,11 +34,16 @@ def build_command(obj: Context, years: tuple[int, ...], departments: tuple[str, 
       perfgen build --year 2025 --pdf
       perfgen build --dept yutian-zfw --out /tmp/preview
       perfgen build --jobs 4 --no-cache
+      perfgen build --watch
     """
     from perfgen.build import BuildOptions, build
     progress = (lambda s: None) if quiet else (lambda s: echo_err(s))
-    report = build(obj.root, BuildOptions(years=list(years) or None, departments=list(departments) or None,
-                                          pdf=pdf, out=out, jobs=jobs, use_cache=not no_cache), progress)
+    options = BuildOptions(years=list(years) or None, departments=list(departments) or None,
+                           pdf=pdf, out=out, jobs=jobs, use_cache=not no_cache)
+    if watch:
+        _watch(obj.root, options)
+        return
+    report = build(obj.root, options, progress)
     for w in report.warnings:
         echo_err(w)
     for path in report.documents + report.pdfs:
@@ -47,3 +53,23 @@ def build_command(obj: Context, years: tuple[int, ...], departments: tuple[str, 
             shown = path
         click.echo(str(shown))
     click.echo(report.summary())
+
+
+def _watch(root: Path, options) -> None:
+    from perfgen.watch import WatchEvent, watch
+
+    def show(event: WatchEvent) -> None:
+        for line in event.changed:
+            click.echo(line)
+        if event.error is not None:
+            for f in event.error.findings:
+                echo_err(f.format())
+            echo_err(f"错误：{event.error.message}")
+        elif event.report is not None:
+            click.echo(event.report.summary())
+        click.echo("正在监视文件变化……（Ctrl-C 退出）")
+
+    try:
+        watch(root, options, show)
+    except KeyboardInterrupt:
+        click.echo("已停止监视。")

@@ -34,10 +34,15 @@ def _finalize(value: Any) -> Any:
     if isinstance(value, str):
         value = xml_safe(value)
         if "\n" in value or "\t" in value:
-            return Markup(_BREAK).join(
-                Markup(_TAB).join(escape(piece) for piece in line.split("\t")) for line in value.split("\n"))
+            return _text_markup(value)
         return value
     return value
+
+
+def _text_markup(value: str) -> Markup:
+    """Escaped text with \n as <w:br/> and \t as <w:tab/>."""
+    return Markup(_BREAK).join(
+        Markup(_TAB).join(escape(piece) for piece in line.split("\t")) for line in value.split("\n"))
 
 
 def lines_filter(value: Any) -> Markup:
@@ -48,7 +53,7 @@ def lines_filter(value: Any) -> Markup:
         parts = []
     else:
         parts = [str(v) for v in value]
-    return Markup(_BREAK).join(escape(xml_safe(p)) for p in parts)
+    return Markup(_BREAK).join(_text_markup(xml_safe(p)) for p in parts)
 
 
 def make_environment() -> SandboxedEnvironment:

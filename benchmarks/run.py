@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""perfgen at county scale: time validate and build against the targets, side by side with the
+naive alternative (docxcompose merging the department documents into one volume).
+
+    python benchmarks/run.py [--departments 100] [--projects 20] [--runs 3] [--profile]
+
+Each figure is the median of --runs runs of a separate `python -m perfgen …` process, with that
+process's peak memory (ru_maxrss). Scenarios:
+  validate (cold)        no cache at all
+  validate (warm)        second run: unchanged files come from .perfgen-cache
+  full build (cold)      build/ and .perfgen-cache removed: parse, render every department, volume
+  full build             build/ and the render cache removed, parse cache warm
+  rebuild, no change     nothing changed since the last build
+  rebuild, one file      one project file edited
+  docxcompose merge      docxcompose appending the 100 department documents into one volume
+Targets (issue 6, on the 2-core machine): validate ≤ 1 s; full build ≤ 5 s and ≤ 0.3 × the
+docxcompose merge; no-change rebuild ≤ 0.5 s; one-file rebuild ≤ 1.5 s; peak memory ≤ 500 MB.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from make_workspace import write_workspace  # noqa: E402
+
+MERGE_SCRIPT = r"""
+import sys, glob
+from docx import Document
+from docxcompose.composer import Composer
+files = sorted(f for f in glob.glob(sys.argv[1] + "/*.docx") if not f.endswith("volume.docx"))
+master = Document(files[0])
+composer = Composer(master)
+for f in files[1:]:
+    composer.append(Document(f))
+composer.save(sys.argv[2])
+"""
+
+
+def timed(cmd: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one child process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+        raise SystemExit(f"command failed: {' '.join(cmd)}\n{err}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def perfgen(*args: str) -> list[str]:
+    return [sys.executable, "-m", "perfgen", *args]
+
+
+def clear(ws: Path, *names: str) -> None:
+    for name in names:
+        p = ws / name
+        if p.is_dir():
+            shutil.rmtree(p)
+        elif p.exists():
+            p.unlink()
+
+
+def measure(name: str, runs: int, prepare, cmd: list[str], cwd: Path) -> tuple[str, float, float]:
+    times, mems = [], []
+    for _ in range(runs):
+        prepare()
+        t, m = timed(cmd, cwd)
+        times.append(t)
+        mems.append(m)
+    return name, statistics.median(times), max(mems)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--departments", type=int, default=100)
+    ap.add_argument("--projects", type=int, default=20)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--profile", action="store_true", help="also print where a full build spends its time")
+    ap.add_argument("--keep", type=Path, default=None, help="build the workspace here and keep it")
+    args = ap.parse_args(argv)
+
+    tmp = Path(tempfile.mkdtemp(prefix="perfgen-bench-"))
+    ws = args.keep or tmp / "ws"
+    if not ws.exists():
+        write_workspace(ws, args.departments, args.projects, args.seed, 2025)
+    project = sorted((ws / "departments").glob("*/2025/projects/*.yaml"))[len(list((ws / "departments").iterdir())) // 2]
+    original = project.read_text(encoding="utf-8")
+    flip = [0]
+
+    def edit_one() -> None:
+        """A clerk edits one project's 资金用途 (a different edit each run)."""
+        flip[0] += 1
+        project.write_text(original.replace('资金用途: "', f'资金用途: "第{flip[0]}次修改：', 1), encoding="utf-8")
+
+    rows = []
+    rows.append(measure("validate (cold)", args.runs, lambda: clear(ws, ".perfgen-cache"), perfgen("validate"), ws))
+    rows.append(measure("validate (warm)", args.runs, lambda: None, perfgen("validate"), ws))
+    rows.append(measure("full build (cold)", args.runs, lambda: clear(ws, "build", ".perfgen-cache"),
+                        perfgen("build", "-q"), ws))
+    rows.append(measure("full build", args.runs,
+                        lambda: clear(ws, "build", ".perfgen-cache/render.pickle", ".perfgen-cache/bodies",
+                                      ".perfgen-cache/build.pickle"), perfgen("build", "-q"), ws))
+    rows.append(measure("rebuild, no change", args.runs, lambda: None, perfgen("build", "-q"), ws))
+    rows.append(measure("rebuild, one file", args.runs, edit_one, perfgen("build", "-q"), ws))
+    project.write_text(original, encoding="utf-8")
+    timed(perfgen("build", "-q"), ws)
+    merge_out = tmp / "merged.docx"
+    merge = measure("docxcompose merge", max(1, min(args.runs, 2)), lambda: None,
+                    [sys.executable, "-c", MERGE_SCRIPT, str(ws / "build" / "2025"), str(merge_out)], ws)
+    rows.append(merge)
+
+    targets = {"validate (warm)": 1.0, "validate (cold)": 1.0, "full build": 5.0, "full build (cold)": 5.0,
+               "rebuild, no change": 0.5, "rebuild, one file": 1.5}
+    print(f"workspace: {args.departments} departments × {args.projects} projects, "
+          f"{os.cpu_count()} cores, median of {args.runs} runs")
+    print(f"{'scenario':<22}{'seconds':>10}{'peak MB':>10}   target")
+    for name, seconds, mem in rows:
+        target = targets.get(name)
+        mark = "" if target is None else (f"≤ {target:g} s " + ("ok" if seconds <= target else "MISSED"))
+        print(f"{name:<22}{seconds:>10.2f}{mem:>10.0f}   {mark}")
+    full = dict((n, s) for n, s, _ in rows)["full build"]
+    ratio = full / merge[1]
+    print(f"perfgen full build / docxcompose merge = {ratio:.2f} (target ≤ 0.30: {'ok' if ratio <= 0.3 else 'MISSED'})")
+    peak = max(m for _, _, m in rows[:-1])
+    print(f"peak memory of perfgen: {peak:.0f} MB (target ≤ 500 MB: {'ok' if peak <= 500 else 'MISSED'})")
+
+    if args.profile:
+        clear(ws, "build", ".perfgen-cache/render.pickle", ".perfgen-cache/bodies", ".perfgen-cache/build.pickle")
+        prof = tmp / "build.prof"
+        subprocess.run([sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "perfgen", "build", "-q",
+                        "--jobs", "1"], cwd=ws, check=True, stdout=subprocess.DEVNULL)
+        import pstats
+        print("\nwhere a full build (--jobs 1) spends its time:")
+        pstats.Stats(str(prof)).sort_stats("cumulative").print_stats(25)
+    if not args.keep:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
