@@ -277,7 +277,7 @@ class _Loader:
         defaults = self.layout_defaults(template)
         if defaults is None:
             line, col = doc.position(("模板",))
-            self.add(doc.rel, f"找不到模板“{template}”", "可用的模板：" + "、".join(resources.available(self.root, "templates")),
+            self.add(doc.rel, f"找不到模板“{template}”", "可用的模板：" + "、".join(resources.department_templates(self.root)),
                      "department.template", line, col)
         tax = self.taxonomy(profile)
         if tax is None:

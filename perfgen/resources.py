@@ -91,3 +91,13 @@ def available(root: Path | None, kind: str, suffix: str = "") -> list[str]:
                 elif not suffix and p.is_dir():
                     names.add(p.name)
     return sorted(names)
+
+
+def department_templates(root: Path | None) -> list[str]:
+    """Templates a department can use: those with a layout.yaml (the volume skeleton has none)."""
+    names = []
+    for name in available(root, "templates"):
+        folder = find_named(root, "templates", name)
+        if folder is not None and (folder / "layout.yaml").exists():
+            names.append(name)
+    return names

@@ -94,3 +94,18 @@ def test_declared_shape_matches_the_real_views() -> None:
         for dy in dept.years.values():
             view = department_view(dy)
             _assert_same_shape(DEPARTMENT_VIEW, view, dept.id)
+
+
+def test_template_copy_never_overwrites(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    (ws / "departments").mkdir(parents=True)
+    r = CliRunner().invoke(cli, ["--root", str(ws), "template", "copy", "hebei", "--as", "hebei-local"])
+    assert r.exit_code == 0, r.output
+    copied = ws / "templates/hebei-local/template.docx"
+    assert copied.read_bytes() == (ROOT / "templates/hebei/template.docx").read_bytes()
+    copied.write_bytes(b"edited")
+    again = CliRunner().invoke(cli, ["--root", str(ws), "template", "copy", "hebei", "--as", "hebei-local"])
+    assert again.exit_code == 1 and "未覆盖" in again.output
+    assert copied.read_bytes() == b"edited"
+    bad = CliRunner().invoke(cli, ["--root", str(ws), "template", "copy", "nope"])
+    assert bad.exit_code == 1 and "hebei" in bad.output

@@ -18,6 +18,7 @@ def template_group() -> None:
     示例：
       perfgen template check
       perfgen template check templates/hebei/template.docx
+      perfgen template copy hebei --as hebei-tangshan
     """
 
 
@@ -68,3 +69,39 @@ def check_command(obj: Context, files: tuple[Path, ...]) -> None:
     if problems:
         click.echo(f"共 {problems} 个问题。")
         raise SystemExit(1)
+
+
+@template_group.command("copy")
+@click.argument("name")
+@click.option("--as", "new_name", default=None, help="复制后的模板名（默认与原名相同）。")
+@click.pass_obj
+@handle_errors
+def copy_command(obj: Context, name: str, new_name: str | None) -> None:
+    """把 perfgen 自带的模板复制到工作区 templates/ 下，供在 Word/WPS 中修改。
+
+    复制后在 department.yaml 中把“模板”改为新名字即可使用；已有同名目录时不会覆盖。
+    修改后先运行 perfgen template check。
+
+    \b
+    示例：
+      perfgen template copy hebei
+      perfgen template copy hebei --as hebei-tangshan
+    """
+    import re
+    import shutil
+    target_name = new_name or name
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", target_name):
+        raise UserError(f"模板名“{target_name}”不合规", "只能用小写英文字母、数字和连字符，例如 hebei-tangshan。")
+    source = None
+    for folder in resources.search_dirs(obj.root, "templates"):
+        if (folder / name / "template.docx").exists():
+            source = folder / name
+    if source is None:
+        raise UserError(f"没有名为“{name}”的模板", "可用的模板：" + "、".join(resources.available(obj.root, "templates")))
+    target = obj.root / "templates" / target_name
+    if target.exists():
+        raise UserError(f"{target} 已存在，未覆盖", "换一个名字（--as），或先删除/改名已有的目录。")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(source, target)
+    click.echo(f"已复制到 {target}")
+    click.echo(f"在 department.yaml 中写“模板: {target_name}”即可使用；修改后运行 perfgen template check。")
