@@ -145,8 +145,9 @@ def _dept_fingerprint(root: Path, groups: dict[tuple[str, str], list[tuple[str, 
         _file_digest(resources.find_named(root, "profiles", dept.profile, ".yaml")), str(options.pdf).encode())
 
 
-def inputs_fingerprint(root: Path, options: BuildOptions) -> str:
-    """Everything a build reads, hashed without parsing: equal fingerprints mean equal outputs."""
+def inputs_fingerprint(root: Path, options: BuildOptions, keep: dict[Path, bytes] | None = None) -> str:
+    """Everything a build reads, hashed without parsing: equal fingerprints mean equal outputs.
+    The bytes of workspace files are kept in `keep` so the loader need not read them again."""
     parts = [cache.code_version().encode(), repr((options.years, options.departments, options.pdf,
                                                    options.volume, str(options.out))).encode()]
     for base in [root / "departments"] + resources.search_dirs(root, "templates") + \
@@ -154,8 +155,11 @@ def inputs_fingerprint(root: Path, options: BuildOptions) -> str:
         if base.is_dir():
             for path in sorted(base.rglob("*")):
                 if path.is_file() and "__pycache__" not in path.parts:
+                    data = path.read_bytes()
                     parts.append(str(path.relative_to(base)).encode())
-                    parts.append(path.read_bytes())
+                    parts.append(data)
+                    if keep is not None and base == root / "departments":
+                        keep[path] = data
     settings = root / "perfgen.yaml"
     parts.append(settings.read_bytes() if settings.exists() else b"")
     return cache.digest(*parts)
@@ -182,7 +186,7 @@ def _render_all(root: Path, result: LoadResult, keys: list[tuple[str, int]], job
     for dept_id, _ in keys:  # compile each template once, before forking
         dept = result.workspace.departments[dept_id]
         path = template_path(root, dept.template)
-        compiled(path, f"{dept.template}（{path}）")
+        compiled(path, f"{dept.template}（{path}）", root / cache.CACHE_DIR)
     out: dict[tuple[str, int], Rendered] = {}
     total = len(keys)
     _WORK.update(root=root, result=result)
@@ -211,7 +215,8 @@ def build(root: Path, options: BuildOptions, progress: Progress = lambda s: None
     out_root = options.out or root / "build"
     use_cache = options.use_cache and cache.enabled()
     state = cache.Store(root, "build") if use_cache else None
-    fingerprint = inputs_fingerprint(root, options) if use_cache else ""
+    preread: dict[Path, bytes] = {}
+    fingerprint = inputs_fingerprint(root, options, preread) if use_cache else ""
     if state is not None:
         last = state.get("last", fingerprint)
         if last is not None and all(Path(p).exists() and _file_digest(Path(p)).decode() == d for p, d in last["outputs"]):
@@ -224,7 +229,7 @@ def build(root: Path, options: BuildOptions, progress: Progress = lambda s: None
     from perfgen.load import load_workspace
     from perfgen.render.compiled import Rendered
     from perfgen.render.volume import Chapter, compose_volume
-    result = load_workspace(root)
+    result = load_workspace(root, preread)
     if result.errors:
         raise UserError(f"数据有 {len(result.errors)} 个错误，未生成文档", "按上面的提示修改后重新运行；"
                         "也可以先运行 perfgen validate 查看全部问题。", findings=result.errors)

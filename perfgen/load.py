@@ -101,8 +101,9 @@ def _text(value: Any) -> list[str]:
 
 
 class _Loader:
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, preread: dict[Path, bytes] | None = None):
         self.root = root
+        self.preread = preread or {}
         self.result = LoadResult(Workspace(root, WorkspaceSettings(DEFAULT_TITLE, DEFAULT_ISSUER, None, []), {}))
         self.known_keys = resources.known_keys()
         self._taxonomies: dict[str, Taxonomy | None] = {}
@@ -116,8 +117,10 @@ class _Loader:
         """Read, structure-check and screen one file; unchanged files come from the cache."""
         rel = _rel(self.root, path)
         self.result.files.append(rel)
+        raw = self.preread.pop(path, None)
         try:
-            raw = path.read_bytes()
+            if raw is None:
+                raw = path.read_bytes()
         except OSError as exc:
             self.add(rel, f"无法读取文件：{exc.strerror}", "检查文件是否存在以及读取权限。", "file.read")
             return None
@@ -441,9 +444,11 @@ def _format_fields(fmt: str) -> list[str]:
         return ["{"]
 
 
-def load_workspace(root: Path) -> LoadResult:
-    """Read and structure-check every file under `root`; then run the business rules."""
+def load_workspace(root: Path, preread: dict[Path, bytes] | None = None) -> LoadResult:
+    """Read and structure-check every file under `root`; then run the business rules.
+
+    `preread` holds bytes the caller already read (the build hashes every input first)."""
     from perfgen.validate import rules
-    result = _Loader(root).load()
+    result = _Loader(root, preread).load()
     rules.check(result)
     return result

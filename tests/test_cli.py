@@ -87,3 +87,23 @@ def test_every_command_has_help_with_an_example() -> None:
         r = run(name, "--help")
         assert r.exit_code == 0
         assert "示例" in r.output, name
+
+
+def test_cli_option_lists_match_the_core() -> None:
+    """The CLI keeps small copies of option lists so it starts without importing the core."""
+    from perfgen.cli import diff_cmd, review_cmd
+    from perfgen.diff.report import FORMATS as diff_formats
+    from perfgen.review.config import SEVERITY_WORDS
+    from perfgen.review.report import FORMATS as review_formats
+    assert diff_cmd.FORMATS == diff_formats
+    assert review_cmd.FORMATS == review_formats
+    assert review_cmd.SEVERITY_WORDS == SEVERITY_WORDS
+
+
+def test_cli_starts_without_importing_the_heavy_core() -> None:
+    import subprocess
+    import sys
+    code = ("import sys, perfgen.cli; heavy = [m for m in ('docxtpl', 'docx', 'jsonschema', 'perfgen.review.engine',"
+            " 'perfgen.diff.compare', 'perfgen.importer.run', 'openpyxl') if m in sys.modules]; print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip()
+    assert out == "[]"

@@ -8,11 +8,10 @@ from pathlib import Path
 import click
 
 from perfgen.cli.app import Context, cli, echo_err, handle_errors
-from perfgen.diff.report import FORMATS, render
-from perfgen.diff.run import DiffOptions, run_diff
-from perfgen.diff.settings import load_settings
+
+FORMATS = ("text", "md", "html", "json")  # = perfgen.diff.report.FORMATS (a test keeps them equal)
+
 from perfgen.errors import UsageError
-from perfgen.render.package import write_atomic
 
 
 def _shown(path: Path) -> str:
@@ -64,6 +63,10 @@ def diff_command(obj: Context, departments: tuple[str, ...], more_departments: t
       perfgen diff yutian-zfw --from 2025 --to 2026 --format html -o 对比.html
       perfgen diff yutian-zfw --from 2025 --to 2026 --docx 修订对比.docx
     """
+    from perfgen.diff.report import render  # imported here: the CLI starts fast
+    from perfgen.diff.run import DiffOptions, run_diff
+    from perfgen.diff.settings import load_settings
+    from perfgen.render.package import write_atomic
     options = DiffOptions(departments=list(departments) + list(more_departments), from_year=from_year,
                           to_year=to_year, rev=rev, year=year, docx=docx is not None)
     if docx is not None and docx.suffix.lower() != ".docx":

@@ -6,7 +6,6 @@ from pathlib import Path
 import click
 
 from perfgen.cli.app import Context, cli, handle_errors
-from perfgen.importer.run import ImportOptions, import_file
 
 
 @cli.command("import")
@@ -36,6 +35,7 @@ def import_command(obj: Context, file: Path, dept: str, year: int, force: bool, 
       perfgen import 附件3.docx --dept yongning-zfw --year 2024 --dry-run
       perfgen import 指标导出.xlsx --dept yutian-zfw --year 2025 --force
     """
+    from perfgen.importer.run import ImportOptions, import_file  # imported here: the CLI starts fast
     report = import_file(obj.root, ImportOptions(file=file, dept=dept, year=year, force=force, dry_run=dry_run))
     what = "将写入" if dry_run else "已写入"
     click.echo(f"{what} {len(report.files)} 个文件（模板 {report.template}，指标体系 {report.profile}；"

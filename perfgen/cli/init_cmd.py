@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from perfgen.cli.app import Context, cli, handle_errors
-from perfgen.scaffold import ScaffoldReport, init_workspace
 
 
 def _width(text: str) -> int:
@@ -54,6 +53,7 @@ def init_command(obj: Context, directory: Path | None, title: str | None, issuer
       perfgen init --issuer 玉田县财政局 --year 2026
       perfgen init . --title "{年度}年玉田县部门预算绩效目标汇编"
     """
+    from perfgen.scaffold import init_workspace  # imported here: the CLI starts fast
     root = directory if directory is not None else obj.root
     report = init_workspace(root, title=title, issuer=issuer, year=year)
     steps = [] if directory is None else [(f"cd {directory}", "进入新工作区")]

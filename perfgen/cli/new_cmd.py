@@ -5,7 +5,6 @@ import click
 
 from perfgen.cli.app import Context, cli, handle_errors
 from perfgen.cli.init_cmd import show_report
-from perfgen.scaffold import new_department, new_project
 
 
 @cli.group("new")
@@ -39,6 +38,7 @@ def new_department_command(obj: Context, dept_id: str, year: int | None, templat
       perfgen new department yongning-zfw --template ningxia-attachment3 --year 2026
       perfgen new department chengde-gxq-zfw --profile xiaoguo
     """
+    from perfgen.scaffold import new_department  # imported here: the CLI starts fast
     report = new_department(obj.root, dept_id, year=year, template=template, profile=profile)
     show_report(report, [
         (f"打开 {report.created[0]}", "把“待填写……”换成实际内容"),
@@ -64,6 +64,7 @@ def new_project_command(obj: Context, dept_id: str, project_id: str, year: int |
       perfgen new project yutian-zfw jianyiyongwei-jijin
       perfgen new project yutian-zfw saohei-chue --year 2026
     """
+    from perfgen.scaffold import new_project  # imported here: the CLI starts fast
     report = new_project(obj.root, dept_id, project_id, year=year)
     show_report(report, [
         (f"打开 {report.created[-1]}", "把“待填写……”换成实际内容"),

@@ -8,13 +8,16 @@ from pathlib import Path
 import click
 
 from perfgen.cli.app import Context, cli, handle_errors
+
+FORMATS = ("text", "md", "html", "json")  # = perfgen.review.report.FORMATS (a test keeps them equal)
+SEVERITY_WORDS = {"错误": "error", "警告": "warning", "提示": "info", "error": "error", "warning": "warning",
+                  "info": "info"}  # = perfgen.review.config.SEVERITY_WORDS
+
 from perfgen.errors import SEVERITY_CN
-from perfgen.review.config import SEVERITY_WORDS, load_ruleset
-from perfgen.review.engine import ReviewOptions, review
-from perfgen.review.report import FORMATS, render
 
 
 def _list_rules(root: Path, rules: str | None) -> str:
+    from perfgen.review.config import load_ruleset  # imported here: the CLI starts fast
     ruleset = load_ruleset(root, rules)
     lines = [f"审核规则：{ruleset.name}（" + " ← ".join(ruleset.files) + "）"]
     for r in ruleset.rules.values():
@@ -56,6 +59,9 @@ def review_command(obj: Context, years: tuple[int, ...], departments: tuple[str,
       perfgen review --rules 某县2025 --strict --severity warning
       perfgen review --list-rules
     """
+    from perfgen.review.config import SEVERITY_WORDS  # imported here: the CLI starts fast
+    from perfgen.review.engine import ReviewOptions, review
+    from perfgen.review.report import render
     if list_rules:
         click.echo(_list_rules(obj.root, rules))
         return

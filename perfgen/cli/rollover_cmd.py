@@ -5,7 +5,6 @@ import click
 
 from perfgen.cli.app import Context, cli, handle_errors
 from perfgen.errors import UsageError
-from perfgen.rollover import rollover
 
 
 @cli.command("rollover")
@@ -33,6 +32,7 @@ def rollover_command(obj: Context, departments: tuple[str, ...], all_departments
       perfgen rollover --all --from 2025
       perfgen diff yutian-zfw --from 2025 --to 2026     修改后查看与上一年度的差别
     """
+    from perfgen.rollover import rollover  # imported here: the CLI starts fast
     if all_departments and departments:
         raise UsageError("不能同时写部门 id 和 --all", "只复制某些部门时写部门 id；复制全部部门时只写 --all。")
     if not all_departments and not departments:

@@ -6,8 +6,6 @@ from pathlib import Path
 import click
 
 from perfgen.cli.app import Context, cli, handle_errors
-from perfgen.validate.report import as_json, as_text
-from perfgen.validate.run import validate
 
 
 @cli.command("validate")
@@ -29,6 +27,8 @@ def validate_command(obj: Context, paths: tuple[Path, ...], fmt: str, strict: bo
       perfgen validate departments/yutian-zfw/2025
       perfgen validate --format json > findings.json
     """
+    from perfgen.validate.report import as_json, as_text  # imported here: the CLI starts fast
+    from perfgen.validate.run import validate
     result, findings = validate(obj.root, list(paths))
     files = len(result.files) if not paths else len({f.file for f in findings} | set(
         f for f in result.files if any(f.startswith(str(p).strip("./")) for p in paths)))

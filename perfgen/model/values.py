@@ -52,6 +52,7 @@ class ValueSyntaxError(ValueError):
     """A value starts with a comparison sign but what follows is not a number and unit."""
 
 
+@functools.lru_cache(maxsize=65536)
 def starts_with_operator(text: str) -> bool:
     return bool(_SIGN_START.match(normalize(text)))
 

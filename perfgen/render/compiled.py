@@ -41,7 +41,7 @@ class Rendered:
 
 
 class CompiledTemplate:
-    def __init__(self, path: Path, label: str):
+    def __init__(self, path: Path, label: str, cache_dir: Path | None = None):
         self.path = path
         self.label = label
         data = path.read_bytes()
@@ -60,21 +60,43 @@ class CompiledTemplate:
         self.env = engine.make_environment()
         self.parts: dict[str, jinja2.Template] = {}
         if not self.classic:
-            tpl = engine.PerfgenTemplate(str(path))
-            for name, blob in self.entries:
-                if not name.endswith(".xml") or not name.startswith("word/"):
-                    continue
-                text = blob.decode("utf-8")
-                if not _TAG_RE.search(text):
-                    continue
-                patched = tpl.patch_xml(text)
-                patched = re.sub(r"<w:p([ >])", r"\n<w:p\1", patched)
+            for name, patched in self._patched(data, cache_dir).items():
                 try:
                     self.parts[name] = self.env.from_string(patched)
                 except jinja2.TemplateSyntaxError as exc:
                     exc.docx_context = [re.sub(r"<[^>]+>", "", line) for line in  # type: ignore[attr-defined]
                                         patched.splitlines()[max(exc.lineno - 4, 0):exc.lineno + 3]]
                     raise engine.template_error(exc, label) from None
+
+    def _patched(self, data: bytes, cache_dir: Path | None) -> dict[str, str]:
+        """docxtpl's cleaned-up XML of each part with tags, cached on disk by template content."""
+        import pickle
+
+        from perfgen import cache
+        store = cache_dir / "templates" / f"{cache.digest(data, cache.code_version().encode())}.pickle" \
+            if cache_dir is not None and cache.enabled() else None
+        if store is not None and store.exists():
+            try:
+                with open(store, "rb") as fh:
+                    return pickle.load(fh)  # noqa: S301 - our own cache file
+            except Exception:
+                pass
+        tpl = engine.PerfgenTemplate(str(self.path))
+        parts: dict[str, str] = {}
+        for name, blob in self.entries:
+            if not name.endswith(".xml") or not name.startswith("word/"):
+                continue
+            text = blob.decode("utf-8")
+            if _TAG_RE.search(text):
+                parts[name] = re.sub(r"<w:p([ >])", r"\n<w:p\1", tpl.patch_xml(text))
+        if store is not None:
+            try:
+                from perfgen.render.package import write_atomic
+                store.parent.mkdir(parents=True, exist_ok=True)
+                write_atomic(store, pickle.dumps(parts))
+            except Exception:  # only an optimisation
+                pass
+        return parts
 
     def render(self, context: dict[str, Any], title: str, year: int) -> Rendered:
         if self.classic:
@@ -144,14 +166,15 @@ def root_tag(document: str) -> str:
 
 
 @functools.lru_cache(maxsize=32)
-def _compiled(path: str, digest: str, label: str) -> CompiledTemplate:
-    return CompiledTemplate(Path(path), label)
+def _compiled(path: str, digest: str, label: str, cache_dir: str | None) -> CompiledTemplate:
+    return CompiledTemplate(Path(path), label, Path(cache_dir) if cache_dir else None)
 
 
-def compiled(path: Path, label: str) -> CompiledTemplate:
+def compiled(path: Path, label: str, cache_dir: Path | None = None) -> CompiledTemplate:
     """The prepared template for `path`, reused while the file's bytes stay the same."""
     st = path.stat()
-    return _compiled(str(path), _content_key(str(path), st.st_mtime_ns, st.st_size), label)
+    return _compiled(str(path), _content_key(str(path), st.st_mtime_ns, st.st_size), label,
+                     str(cache_dir) if cache_dir else None)
 
 
 @functools.lru_cache(maxsize=64)

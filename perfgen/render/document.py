@@ -42,5 +42,6 @@ def render_department(root: Path, dy: DepartmentYear) -> "Rendered":
     from perfgen.render.compiled import compiled
     dept = dy.department
     path = template_path(root, dept.template)
-    template = compiled(path, f"{dept.template}（{path}）")
+    from perfgen.cache import CACHE_DIR
+    template = compiled(path, f"{dept.template}（{path}）", root / CACHE_DIR)
     return template.render(department_view(dy), f"{dept.name}{dy.year}年预算绩效目标", dy.year)

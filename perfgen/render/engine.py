@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
@@ -92,16 +91,30 @@ def _patch_vm(xml: str) -> str:
     return _VM_CELL.sub(cell, xml)
 
 
-class PerfgenTemplate(DocxTemplate):
-    def patch_xml(self, src_xml: str) -> str:  # type: ignore[override]
-        xml = super().patch_xml(src_xml)
-        return _patch_vm(xml)
+_TEMPLATE_CLASS: type | None = None
 
 
-def render_docx(template_path: Path, context: dict[str, Any], template_label: str) -> PerfgenTemplate:
+def __getattr__(name: str) -> Any:
+    """PerfgenTemplate is built on first use: docxtpl (and python-docx) take ~0.15 s to import, and
+    a warm build with cached template XML never needs them."""
+    if name == "PerfgenTemplate":
+        global _TEMPLATE_CLASS
+        if _TEMPLATE_CLASS is None:
+            from docxtpl import DocxTemplate
+
+            class PerfgenTemplate(DocxTemplate):  # type: ignore[misc, valid-type]
+                def patch_xml(self, src_xml: str) -> str:  # type: ignore[override]
+                    return _patch_vm(super().patch_xml(src_xml))
+
+            _TEMPLATE_CLASS = PerfgenTemplate
+        return _TEMPLATE_CLASS
+    raise AttributeError(name)
+
+
+def render_docx(template_path: Path, context: dict[str, Any], template_label: str) -> Any:
     """Render `template_path` with `context`; template problems become located UserErrors."""
     try:
-        tpl = PerfgenTemplate(str(template_path))
+        tpl = __getattr__("PerfgenTemplate")(str(template_path))
     except Exception as exc:  # a corrupt or non-docx template
         raise UserError(f"无法打开模板 {template_label}：{exc}", "模板应是 Word（.docx）文件；从 templates/ 重新复制一份。") from None
     env = make_environment()

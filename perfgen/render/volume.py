@@ -164,7 +164,8 @@ def compose_volume(root: Path, year: int, title: str, issuer: str,
                    chapters: list[Chapter]) -> tuple[bytes, list[TocEntry]]:
     """Join the chapters into one document; TOC pages come from the chapters when known."""
     path = template_path(root, "volume")
-    skeleton = compiled(path, f"volume（{path}）")
+    from perfgen.cache import CACHE_DIR
+    skeleton = compiled(path, f"volume（{path}）", root / CACHE_DIR)
     rendered = skeleton.render({"title": title, "issuer": issuer, "date": cn_date(year),
                                 "toc_marker": TOC_MARKER, "departments_marker": DEPTS_MARKER}, title, year)
     zin = zipfile.ZipFile(io.BytesIO(rendered.docx))

@@ -14,3 +14,7 @@ def invalid_xml_chars(text: str) -> list[str]:
 def xml_safe(text: str) -> str:
     """Drop characters XML cannot hold (validation refuses them first; this is the safety net)."""
     return _INVALID_XML.sub("", text)
+
+
+def has_invalid_xml_chars(text: str) -> bool:
+    return _INVALID_XML.search(text) is not None

@@ -189,7 +189,7 @@ _CHAR_NAMES = {"\x0b": "垂直制表符（从 Word 复制时常带入）", "\x00
 def xml_characters(result: LoadResult) -> Iterator[Finding]:
     """Text a Word document cannot hold (control characters, lone surrogates) is refused here,
     with its exact place, instead of vanishing silently from the document."""
-    from perfgen.render.xmltext import invalid_xml_chars
+    from perfgen.render.xmltext import has_invalid_xml_chars, invalid_xml_chars
 
     def walk(value: object, path: tuple) -> Iterator[tuple[tuple, str]]:
         if isinstance(value, str):
@@ -204,7 +204,7 @@ def xml_characters(result: LoadResult) -> Iterator[Finding]:
                 yield from walk(v, path + (i,))
 
     for rel, doc in sorted(result.docs.items()):
-        if doc.text and not invalid_xml_chars(doc.text) and "\\" not in doc.text:
+        if doc.text and not has_invalid_xml_chars(doc.text) and "\\" not in doc.text:
             continue  # nothing to find (escapes such as "\v" in quotes are checked the slow way)
         for path, text in walk(doc.data, ()):
             bad = invalid_xml_chars(text)[0]
