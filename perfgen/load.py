@@ -151,18 +151,45 @@ class _Loader:
         return usable
 
     def _read_fresh(self, raw: bytes, path: Path, rel: str, kind: str) -> yamlsource.YamlDocument | None:
-        doc, findings = yamlsource.read_bytes(raw, path, rel, self.known_keys)
+        doc, usable, findings = parse_file(raw, path, rel, kind, self.known_keys)
         self.result.findings.extend(findings)
-        if doc is None:
-            return None
-        self.result.docs[rel] = doc
-        problems = schema_check.check(doc, kind)
-        # “待填写” placeholders report themselves instead of the schema errors they cause (validate/placeholders.py)
-        problems, usable = placeholders.screen(doc, kind, problems)
-        self.result.findings.extend(problems)
-        if usable is None or any(f.severity == "error" for f in findings):
-            return None
+        if doc is not None:
+            self.result.docs[rel] = doc
         return usable
+
+    def prefill(self, min_files: int = 400) -> None:
+        """Parse files the cache does not know in worker processes (a first run on a county
+        workspace parses ~2,000 files; PyYAML is the bottleneck), then let the normal, ordered
+        load take everything from the cache."""
+        import multiprocessing
+        import os
+        jobs = os.cpu_count() or 1
+        if jobs < 2 or not cache.enabled() or "fork" not in multiprocessing.get_all_start_methods():
+            return
+        todo: list[tuple[Path, str, str, bytes, str]] = []
+        for path in sorted((self.root / "departments").rglob("*.yaml")):
+            rel = _rel(self.root, path)
+            kind = _kind_of(rel)
+            if kind is None:
+                continue
+            try:
+                raw = self.preread.get(path) or path.read_bytes()
+            except OSError:
+                continue
+            self.preread[path] = raw
+            fingerprint = cache.digest(raw, kind.encode())
+            if self.parse_cache.get(rel, fingerprint) is None:
+                todo.append((path, rel, kind, raw, fingerprint))
+        if len(todo) < min_files:
+            return
+        from concurrent.futures import ProcessPoolExecutor
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            chunk = max(1, len(todo) // (jobs * 8))
+            args = [(path, rel, kind, raw) for path, rel, kind, raw, _ in todo]
+            for (path, rel, kind, raw, fingerprint), (data, usable_data, findings) in zip(
+                    todo, pool.map(_parse_for_cache, args, chunksize=chunk)):
+                self.parse_cache.put(rel, fingerprint, {"data": data, "usable": usable_data,
+                                                        "findings": findings, "models": {}})
 
     def add(self, rel: str, message: str, hint: str | None, code: str, line: int | None = None,
             column: int | None = None, severity: str = "error") -> None:
@@ -444,11 +471,38 @@ def _format_fields(fmt: str) -> list[str]:
         return ["{"]
 
 
+def parse_file(raw: bytes, path: Path, rel: str, kind: str, known_keys: frozenset[str]
+               ) -> tuple[yamlsource.YamlDocument | None, yamlsource.YamlDocument | None, list[Finding]]:
+    """Read one file and check its structure: (document, document to build from, findings)."""
+    doc, findings = yamlsource.read_bytes(raw, path, rel, known_keys)
+    if doc is None:
+        return None, None, findings
+    problems = schema_check.check(doc, kind)
+    # “待填写” placeholders report themselves instead of the schema errors they cause (validate/placeholders.py)
+    problems, usable = placeholders.screen(doc, kind, problems)
+    findings = findings + problems
+    if usable is None or any(f.severity == "error" for f in findings if f not in problems):
+        return doc, None, findings
+    return doc, usable, findings
+
+
+def _parse_for_cache(args: tuple[Path, str, str, bytes]) -> tuple[Any, Any, list[Finding]]:
+    path, rel, kind, raw = args
+    doc, usable, findings = parse_file(raw, path, rel, kind, resources.known_keys())
+    data = doc.data if doc is not None else None
+    usable_data = (data if usable is not None and usable.data is data else
+                   usable.data if usable is not None else None)
+    return data, usable_data, findings
+
+
 def load_workspace(root: Path, preread: dict[Path, bytes] | None = None) -> LoadResult:
     """Read and structure-check every file under `root`; then run the business rules.
 
     `preread` holds bytes the caller already read (the build hashes every input first)."""
     from perfgen.validate import rules
-    result = _Loader(root, preread).load()
+    loader = _Loader(root, preread)
+    if (root / "departments").is_dir():
+        loader.prefill()
+    result = loader.load()
     rules.check(result)
     return result
