@@ -419,7 +419,13 @@ def hebei(doc) -> None:
     tag(doc, "{%p for p in projects %}")
     tag(doc, "{%p if p.explanation %}")
     tag(doc, "{%p with e = p.explanation %}")
+    # each explanation starts a page, except the first, which follows its part title
+    tag(doc, "{%p if loop.first %}")
+    first = para(doc, "{{ e.office }}", "PG Office")
+    first.paragraph_format.page_break_before = False
+    tag(doc, "{%p else %}")
     para(doc, "{{ e.office }}", "PG Office")
+    tag(doc, "{%p endif %}")
     para(doc, "{{ e.title }}", "PG Explanation Title")
     para(doc, "一、项目基本情况", "PG Heading 1")
     para(doc, "（一）项目概况", "PG Heading 2")
