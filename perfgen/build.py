@@ -73,25 +73,10 @@ class BuildReport:
 # -- selection ----------------------------------------------------------------------------------
 
 def _select(result: LoadResult, options: BuildOptions) -> dict[int, list[DepartmentYear]]:
-    ws = result.workspace
-    wanted = options.departments
-    if wanted:
-        unknown = [d for d in wanted if d not in ws.departments]
-        if unknown:
-            raise UserError(f"没有部门“{unknown[0]}”", "可用的部门：" + "、".join(sorted(ws.departments)))
-    years = options.years or ws.years()
-    missing = [y for y in years if y not in ws.years()]
-    if missing:
-        raise UserError(f"工作区中没有 {missing[0]} 年度的数据", "已有的年度：" + "、".join(map(str, ws.years())))
+    from perfgen.selection import select
     plan: dict[int, list[DepartmentYear]] = {}
-    for year in years:
-        for dept in ws.ordered_departments():
-            if wanted and dept.id not in wanted:
-                continue
-            if year in dept.years:
-                plan.setdefault(year, []).append(dept.years[year])
-    if not plan:
-        raise UserError("没有可生成的文档", "检查 --year 和 --dept 是否对应工作区中已有的部门和年度。")
+    for dy in select(result.workspace, options.years, options.departments, "生成"):
+        plan.setdefault(dy.year, []).append(dy)
     return plan
 
 

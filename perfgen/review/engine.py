@@ -98,21 +98,8 @@ def review(root: Path, options: ReviewOptions | None = None) -> ReviewReport:
 
 
 def select(result: LoadResult, options: ReviewOptions) -> list[DepartmentYear]:
-    ws = result.workspace
-    wanted = options.departments
-    if wanted:
-        unknown = [d for d in wanted if d not in ws.departments]
-        if unknown:
-            raise UserError(f"没有部门“{unknown[0]}”", "可用的部门：" + "、".join(sorted(ws.departments)))
-    years = options.years or ws.years()
-    missing = [y for y in years if y not in ws.years()]
-    if missing:
-        raise UserError(f"工作区中没有 {missing[0]} 年度的数据", "已有的年度：" + "、".join(map(str, ws.years())))
-    plan = [dept.years[y] for y in sorted(years) for dept in ws.ordered_departments()
-            if (not wanted or dept.id in wanted) and y in dept.years]
-    if not plan:
-        raise UserError("没有可审核的部门年度", "检查 --year 和 --dept 是否对应工作区中已有的部门和年度。")
-    return plan
+    from perfgen.selection import select as select_years
+    return select_years(result.workspace, options.years, options.departments, "审核")
 
 
 def review_loaded(result: LoadResult, ruleset: RuleSet, plan: list[DepartmentYear]) -> ReviewReport:
