@@ -60,6 +60,14 @@ def test_template_layout_and_profile_changes_invalidate(workspace: Path) -> None
     import zipfile
     xml = zipfile.ZipFile(workspace / "build/2025/demo.docx").read("word/document.xml").decode()
     assert ">25%<" in xml and "25.00%" not in xml
+    # a workspace profile that renames a first-level category
+    (workspace / "profiles").mkdir()
+    profile = (ROOT / "profiles/common.yaml").read_text(encoding="utf-8").replace("名称: 效益指标", "名称: 效果指标")
+    (workspace / "profiles/common.yaml").write_text(profile, encoding="utf-8")
+    assert build(workspace, BuildOptions()).rendered == 1
+    xml = zipfile.ZipFile(workspace / "build/2025/demo.docx").read("word/document.xml").decode()
+    assert "效果指标" in xml and "效益指标" not in xml
+    assert build(workspace, BuildOptions()).unchanged
 
 
 def test_deleted_output_is_rebuilt(workspace: Path) -> None:
