@@ -179,10 +179,9 @@ def _compare(pairs: list[_Pair], old: _Side, new: _Side, settings: DiffSettings)
 
 
 def render_bytes(root: Path, dy: DepartmentYear) -> bytes:
-    """The department's rendered .docx (render_department returns bytes or an object holding them)."""
+    """The department's rendered .docx."""
     from perfgen.render.document import render_department
-    rendered = render_department(root, dy)
-    return rendered if isinstance(rendered, bytes) else rendered.docx
+    return render_department(root, dy).docx
 
 
 def _redline(pairs: list[_Pair], old: _Side, new: _Side) -> bytes:

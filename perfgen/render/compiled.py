@@ -125,12 +125,16 @@ class CompiledTemplate:
                         root_tag=root_tag(document), styles_id=self.styles_id)
 
     def _render_classic(self, context: dict[str, Any], title: str, year: int) -> Rendered:
-        from perfgen.render.document import finish
+        """docxtpl's own render; its table merges may misorder properties, so sort them."""
+        from perfgen.render.package import normalize_zip
         tpl = engine.render_docx(self.path, context, self.label)
         buf = io.BytesIO()
         tpl.save(buf)
-        data = finish(buf.getvalue(), title, year)
-        document = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode("utf-8")
+        root = etree.fromstring(zipfile.ZipFile(io.BytesIO(buf.getvalue())).read("word/document.xml"))
+        canonicalize(root)
+        xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        data = normalize_zip(buf.getvalue(), {"word/document.xml": xml, "docProps/core.xml": core_xml(title, year)})
+        document = xml.decode("utf-8")
         return Rendered(docx=data, body=body_of(document).encode("utf-8"), root_tag=root_tag(document),
                         styles_id=self.styles_id)
 
@@ -181,10 +185,3 @@ def compiled(path: Path, label: str, cache_dir: Path | None = None) -> CompiledT
 def _content_key(path: str, mtime_ns: int, size: int) -> str:
     from perfgen.cache import digest
     return digest(Path(path).read_bytes())
-
-
-def canonical_document(docx: bytes) -> bytes:  # pragma: no cover - kept for templates edited by hand
-    with zipfile.ZipFile(io.BytesIO(docx)) as zf:
-        root = etree.fromstring(zf.read("word/document.xml"))
-    canonicalize(root)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
