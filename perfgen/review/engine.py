@@ -16,7 +16,7 @@ from perfgen.load import LoadResult, load_workspace
 from perfgen.model.entities import Department, DepartmentYear
 from perfgen.review.config import RuleConfig, RuleSet, load_ruleset
 from perfgen.review.grading import Grade, RowStats, grade
-from perfgen.review.registry import specs
+from perfgen.review.rules import specs
 from perfgen.review.rows import Issue, RuleContext, department_rows, project_rows
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}

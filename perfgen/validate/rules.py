@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Callable, Iterator
 
 from perfgen.errors import Finding
-from perfgen.load import LoadResult
+from perfgen.loaded import LoadResult, kind_of
 from perfgen.model.entities import DepartmentYear
 from perfgen.model.values import ValueSyntaxError, parse_value, starts_with_operator
 from perfgen.validate import placeholders
@@ -211,8 +211,7 @@ def xml_characters(result: LoadResult) -> Iterator[Finding]:
             name = _CHAR_NAMES.get(bad, "不可见的控制字符" if ord(bad) < 0x20 else "无效字符")
             line, col = doc.position(path)
             from perfgen.validate.schema_check import breadcrumb
-            from perfgen.load import _kind_of
-            kind = _kind_of(rel)
+            kind = kind_of(rel)
             yield Finding(file=rel, line=line, column=col, code="rule.xml-character",
                           breadcrumb=breadcrumb(kind, doc.data, path) if kind else None,
                           message=f"文字中含有{name}（U+{ord(bad):04X}），Word 文档无法保存这个字符",
