@@ -35,8 +35,8 @@ def test_report_snapshot(demo: Path, fmt: str, suffix: str) -> None:
     assert_snapshot(f"review-demo.{suffix}", render(review(demo), fmt) + "\n")
 
 
-def test_shipped_examples_snapshot() -> None:
-    assert_snapshot("review-shipped.txt", render(review(ROOT), "text") + "\n")
+def test_shipped_examples_snapshot(shipped: Path) -> None:
+    assert_snapshot("review-shipped.txt", render(review(shipped), "text") + "\n")
 
 
 def test_json_carries_grades_reasons_and_located_findings(demo: Path) -> None:
