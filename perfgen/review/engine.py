@@ -10,6 +10,7 @@ import dataclasses
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from perfgen.errors import Finding, UserError, sort_findings
 from perfgen.load import LoadResult, load_workspace
@@ -123,7 +124,7 @@ def _run_rules(result: LoadResult, ruleset: RuleSet, dy: DepartmentYear) -> list
     return kept
 
 
-class _Facts(dict):
+class _Facts(dict[str, Any]):
     def __missing__(self, key: str) -> str:
         return ""
 
