@@ -26,7 +26,7 @@ from perfgen.errors import UserError
 from perfgen.render.package import write_atomic
 
 if TYPE_CHECKING:  # rendering modules load only when something must be rendered
-    from perfgen.load import LoadResult
+    from perfgen.loaded import LoadResult
     from perfgen.model.entities import DepartmentYear
     from perfgen.render.compiled import Rendered
     from perfgen.render.volume import Chapter

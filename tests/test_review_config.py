@@ -10,7 +10,7 @@ from conftest import CASES, ROOT
 from perfgen.errors import UserError
 from perfgen.review.config import load_ruleset
 from perfgen.review.engine import ReviewOptions, review
-from perfgen.review.registry import specs
+from perfgen.review.rules import specs
 
 BASE = CASES / "review" / "_base"
 

@@ -15,7 +15,7 @@ import yaml
 from conftest import CASES
 
 from perfgen.review.engine import ReviewOptions, review
-from perfgen.review.registry import specs
+from perfgen.review.rules import specs
 
 REVIEW = CASES / "review"
 BASE = REVIEW / "_base"

@@ -14,7 +14,8 @@ from typing import Any
 
 from perfgen import resources, yamlsource
 from perfgen.errors import Finding, Severity, UserError
-from perfgen.review.registry import WORDS, Choices, RuleSpec, fits, kind_name, specs
+from perfgen.review.registry import WORDS, Choices, RuleSpec, fits, kind_name
+from perfgen.review.rules import specs
 
 DEFAULT = "default"
 SEVERITY_WORDS: dict[str, Severity] = {"错误": "error", "警告": "warning", "提示": "info",

@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from perfgen.errors import Finding, UserError, sort_findings
-from perfgen.load import LoadResult, load_workspace
+from perfgen.load import load_workspace
+from perfgen.loaded import LoadResult
 from perfgen.model.entities import Department, DepartmentYear
 from perfgen.review.config import RuleConfig, RuleSet, load_ruleset
 from perfgen.review.grading import Grade, RowStats, grade
-from perfgen.review.registry import specs
 from perfgen.review.rows import Issue, RuleContext, department_rows, project_rows
+from perfgen.review.rules import specs
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 

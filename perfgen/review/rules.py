@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from perfgen.model.entities import DepartmentYear, Project
 from perfgen.review import money
-from perfgen.review.registry import NUMBER, SWITCH, TEXT, WORDS, Choices, Entries, rule
+from perfgen.review.registry import NUMBER, REGISTRY, SWITCH, TEXT, WORDS, Choices, Entries, RuleSpec, rule
 from perfgen.review.rows import COLUMNS, Issue, Row, RuleContext, all_rows, norm, project_rows, shown
 
 # ── 完整性 ──────────────────────────────────────────────────────────────────────────────
@@ -399,3 +399,7 @@ def text_amount(dy: DepartmentYear, ctx: RuleContext) -> Iterator[Issue]:
                 yield Issue(None, s.source, (name,), {"栏目": f"分项“{s.title.rstrip('：:。')}” › {name}",
                                                       "原文": amount.text, "预算": money.wan(budget)})
 
+
+def specs() -> dict[str, RuleSpec]:
+    """Every rule, in the order they run: the ones this module registered as it was imported."""
+    return REGISTRY

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from perfgen.errors import Finding
-from perfgen.load import LoadResult
+from perfgen.loaded import LoadResult, kind_of
 from perfgen.model.entities import DepartmentYear
 from perfgen.model.values import ValueSyntaxError, parse_value, starts_with_operator
 from perfgen.validate import placeholders
@@ -210,9 +210,8 @@ def xml_characters(result: LoadResult) -> Iterator[Finding]:
             bad = invalid_xml_chars(text)[0]
             name = _CHAR_NAMES.get(bad, "不可见的控制字符" if ord(bad) < 0x20 else "无效字符")
             line, col = doc.position(path)
-            from perfgen.load import _kind_of
             from perfgen.validate.schema_check import breadcrumb
-            kind = _kind_of(rel)
+            kind = kind_of(rel)
             yield Finding(file=rel, line=line, column=col, code="rule.xml-character",
                           breadcrumb=breadcrumb(kind, doc.data, path) if kind else None,
                           message=f"文字中含有{name}（U+{ord(bad):04X}），Word 文档无法保存这个字符",
