@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         target = targets.get(name)
         mark = "" if target is None else (f"≤ {target:g} s " + ("ok" if seconds <= target else "MISSED"))
         print(f"{name:<22}{seconds:>10.2f}{mem:>10.0f}   {mark}")
-    full = dict((n, s) for n, s, _ in rows)["full build"]
+    full = {n: s for n, s, _ in rows}["full build"]
     ratio = full / merge[1]
     print(f"perfgen full build / docxcompose merge = {ratio:.2f} (target ≤ 0.30: {'ok' if ratio <= 0.3 else 'MISSED'})")
     peak = max(m for _, _, m in rows[:-1])

@@ -54,7 +54,7 @@ class ShardedStore:
         self.name = name
         self.shards: dict[str, Store] = {}
 
-    def _shard(self, key: str) -> "Store":
+    def _shard(self, key: str) -> Store:
         shard = key.split("/")[1] if key.startswith("departments/") and key.count("/") >= 2 else "_"
         store = self.shards.get(shard)
         if store is None:

@@ -7,21 +7,31 @@ into model objects, and the business rules (perfgen.validate.rules) then run on 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from perfgen import cache, resources, yamlsource
 from perfgen.errors import Finding, UserError
+from perfgen.loaded import LoadResult
+from perfgen.loaded import kind_of as _kind_of
 from perfgen.model.amounts import to_yuan
 from perfgen.model.entities import (
-    Budget, Department, DepartmentYear, DeptIndicatorRow, Explanation, Indicator, Project, Source,
-    SubGoal, Workspace, WorkspaceSettings, YearGoals,
+    Budget,
+    Department,
+    DepartmentYear,
+    DeptIndicatorRow,
+    Explanation,
+    Indicator,
+    Project,
+    Source,
+    SubGoal,
+    Workspace,
+    WorkspaceSettings,
+    YearGoals,
 )
 from perfgen.model.taxonomy import Taxonomy, taxonomy_from_data
 from perfgen.model.values import ValueSyntaxError, parse_value
-from perfgen.loaded import LoadResult, kind_of as _kind_of
 from perfgen.validate import placeholders, rules, schema_check
 
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -99,7 +109,7 @@ class _Loader:
         before = len(self.result.findings)
         usable = self._read_fresh(raw, path, rel, kind)
         doc = self.result.docs.get(rel)
-        entry = {"data": doc.data if doc is not None else None, "usable": usable.data if usable is not None else None,
+        entry: dict[str, Any] = {"data": doc.data if doc is not None else None, "usable": usable.data if usable is not None else None,
                  "findings": self.result.findings[before:], "models": {}}
         self.parse_cache.put(rel, fingerprint, entry)
         self._entries[rel] = entry
@@ -141,7 +151,7 @@ class _Loader:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
             chunk = max(1, len(todo) // (jobs * 8))
             args = [(path, rel, kind, raw) for path, rel, kind, raw, _ in todo]
-            for (path, rel, kind, raw, fingerprint), (data, usable_data, findings) in zip(
+            for (_path, rel, _kind, _raw, fingerprint), (data, usable_data, findings) in zip(
                     todo, pool.map(_parse_for_cache, args, chunksize=chunk)):
                 self.parse_cache.put(rel, fingerprint, {"data": data, "usable": usable_data,
                                                         "findings": findings, "models": {}})
@@ -342,7 +352,7 @@ class _Loader:
         if entry is not None and doc.data is entry["usable"]:
             built = entry.setdefault("models", {}).get(key)
             if built is not None:
-                return built
+                return built  # type: ignore[no-any-return]
         project = self.build_project(doc, project_id, tax)
         if entry is not None and doc.data is entry["usable"]:
             entry.setdefault("models", {})[key] = project

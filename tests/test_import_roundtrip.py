@@ -5,10 +5,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
-
 import fidelity
+import pytest
 from conftest import ROOT
+
 from perfgen.build import BuildOptions, build
 from perfgen.importer.run import ImportOptions, import_file
 from perfgen.load import load_workspace

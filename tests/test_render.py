@@ -8,11 +8,11 @@ import subprocess
 import zipfile
 from pathlib import Path
 
+import fidelity
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT
 
-import fidelity
-from conftest import ROOT, make_workspace
 from perfgen.build import BuildOptions, build
 from perfgen.cli.app import cli
 from perfgen.errors import UserError

@@ -5,8 +5,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import CASES, ROOT
+
 from perfgen.errors import UserError
 from perfgen.review.config import load_ruleset
 from perfgen.review.engine import ReviewOptions, review

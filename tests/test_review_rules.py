@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import CASES
+
 from perfgen.review.engine import ReviewOptions, review
 from perfgen.review.rules import specs
 

@@ -78,7 +78,8 @@ class CompiledTemplate:
         if store is not None and store.exists():
             try:
                 with open(store, "rb") as fh:
-                    return pickle.load(fh)  # noqa: S301 - our own cache file
+                    loaded: dict[str, str] = pickle.load(fh)  # noqa: S301 - our own cache file
+                    return loaded
             except Exception:
                 pass
         tpl = engine.PerfgenTemplate(str(self.path))

@@ -7,12 +7,13 @@ parameter or placeholder is reported with its line instead of failing in the mid
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from perfgen.review.rows import Issue, RuleContext
     from perfgen.model.entities import DepartmentYear
+    from perfgen.review.rows import Issue, RuleContext
 
 # Parameter kinds: a word list, a number, a switch, or a list of entries whose fields have kinds.
 WORDS = "words"

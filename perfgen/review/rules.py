@@ -8,8 +8,8 @@ Rules run in the order they are defined here.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import Iterator
 
 from perfgen.model.entities import DepartmentYear, Project
 from perfgen.review import money
@@ -215,7 +215,7 @@ def unit_mismatch(dy: DepartmentYear, ctx: RuleContext) -> Iterator[Issue]:
 def low_target(dy: DepartmentYear, ctx: RuleContext) -> Iterator[Issue]:
     """A rate target set below what is usual for its kind (适当性: targets not set low)."""
     for row in all_rows(dy):
-        if not (row.quantitative and _is_percent(row)) or row.value.operator in ("≤", "<"):  # type: ignore[union-attr]
+        if not (row.quantitative and _is_percent(row)) or row.value.operator in ("≤", "<"):  # type: ignore[union-attr, operator]
             continue
         name = norm(row.level3 or row.level2)
         for entry in ctx.params["下限"]:

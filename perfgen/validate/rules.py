@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from decimal import Decimal
-from typing import Callable, Iterator
+from typing import Any
 
 from perfgen.errors import Finding
 from perfgen.loaded import LoadResult, kind_of
@@ -22,8 +23,7 @@ Rule = Callable[[LoadResult], Iterator[Finding]]
 
 def _years(result: LoadResult) -> Iterator[DepartmentYear]:
     for dept in result.workspace.departments.values():
-        for year in dept.years.values():
-            yield year
+        yield from dept.years.values()
 
 
 def budget_sum(result: LoadResult) -> Iterator[Finding]:
@@ -127,8 +127,8 @@ def _others(paths: list[str]) -> str:
 
 def unique_codes_and_ids(result: LoadResult) -> Iterator[Finding]:
     """Project codes and ids are unique within a year across the workspace."""
-    by_year_code: dict[tuple[int, str], list] = defaultdict(list)
-    by_year_id: dict[tuple[int, str], list] = defaultdict(list)
+    by_year_code: dict[tuple[int, str], list[Any]] = defaultdict(list)
+    by_year_id: dict[tuple[int, str], list[Any]] = defaultdict(list)
     for dy in _years(result):
         for p in dy.projects:
             if p.code:
@@ -191,7 +191,7 @@ def xml_characters(result: LoadResult) -> Iterator[Finding]:
     with its exact place, instead of vanishing silently from the document."""
     from perfgen.render.xmltext import has_invalid_xml_chars, invalid_xml_chars
 
-    def walk(value: object, path: tuple) -> Iterator[tuple[tuple, str]]:
+    def walk(value: object, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
         if isinstance(value, str):
             if invalid_xml_chars(value):
                 yield path, value
