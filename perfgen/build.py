@@ -15,11 +15,10 @@ import multiprocessing
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
-
 from typing import TYPE_CHECKING
 
 from perfgen import cache, resources
@@ -27,7 +26,7 @@ from perfgen.errors import UserError
 from perfgen.render.package import write_atomic
 
 if TYPE_CHECKING:  # rendering modules load only when something must be rendered
-    from perfgen.load import LoadResult
+    from perfgen.loaded import LoadResult
     from perfgen.model.entities import DepartmentYear
     from perfgen.render.compiled import Rendered
     from perfgen.render.volume import Chapter
@@ -287,7 +286,7 @@ def build(root: Path, options: BuildOptions, progress: Progress = lambda s: None
         report.documents.extend(paths)
     if renders is not None:
         renders.save()
-        _prune_bodies(bodies, {fp for fp in fingerprints.values()} | _other_bodies(renders))
+        _prune_bodies(bodies, set(fingerprints.values()) | _other_bodies(renders))
     if state is not None:
         outputs = [(str(p), _file_digest(p).decode()) for p in report.documents + report.pdfs]
         state.clear()

@@ -101,7 +101,7 @@ def _classes() -> dict[str, tuple[type, tuple[str, ...]]]:
     from perfgen.model.entities import Budget, Explanation, Indicator, Project, Source
     from perfgen.model.values import IndicatorValue
     skip: dict[type, tuple[str, ...]] = {Project: ("raw",)}
-    out = {}
+    out: dict[str, tuple[type, tuple[str, ...]]] = {}
     for c in (Finding, Source, Project, Indicator, Budget, Explanation, IndicatorValue):
         out[c.__name__] = (c, tuple(f.name for f in dataclasses.fields(c) if f.name not in skip.get(c, ())))
     return out
@@ -233,7 +233,7 @@ class ShardedStore:
         self.typed = typed
         self.shards: dict[str, Store] = {}
 
-    def _shard(self, key: str) -> "Store":
+    def _shard(self, key: str) -> Store:
         shard = key.split("/")[1] if key.startswith("departments/") and key.count("/") >= 2 else "_"
         store = self.shards.get(shard)
         if store is None:

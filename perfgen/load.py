@@ -7,21 +7,32 @@ into model objects, and the business rules (perfgen.validate.rules) then run on 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from perfgen import cache, resources, yamlsource
 from perfgen.errors import Finding, UserError
+from perfgen.loaded import LoadResult
+from perfgen.loaded import kind_of as _kind_of
 from perfgen.model.amounts import to_yuan
 from perfgen.model.entities import (
-    Budget, Department, DepartmentYear, DeptIndicatorRow, Explanation, Indicator, Project, Source,
-    SubGoal, Workspace, WorkspaceSettings, YearGoals,
+    Budget,
+    Department,
+    DepartmentYear,
+    DeptIndicatorRow,
+    Explanation,
+    Indicator,
+    Project,
+    Source,
+    SubGoal,
+    Workspace,
+    WorkspaceSettings,
+    YearGoals,
 )
 from perfgen.model.taxonomy import Taxonomy, taxonomy_from_data
 from perfgen.model.values import ValueSyntaxError, parse_value
-from perfgen.validate import placeholders, schema_check
+from perfgen.validate import placeholders, rules, schema_check
 
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 YEAR_RE = re.compile(r"^\d{4}$")
@@ -29,52 +40,6 @@ MIN_YEAR, MAX_YEAR = 2000, 2100
 
 DEFAULT_TITLE = "{年度}年部门预算绩效目标汇编"
 DEFAULT_ISSUER = "财政局"
-
-
-@dataclass
-class LoadResult:
-    """The model plus every problem found, and the parsed documents for locating later findings."""
-
-    workspace: Workspace
-    findings: list[Finding] = field(default_factory=list)
-    docs: dict[str, yamlsource.YamlDocument] = field(default_factory=dict)
-    files: list[str] = field(default_factory=list)
-    digests: dict[str, str] = field(default_factory=dict)  # content fingerprint of every file read
-
-    def locate(self, source: Source, *more: str | int, key: bool = False) -> tuple[int | None, int | None]:
-        doc = self.docs.get(source.file)
-        if doc is None:
-            return (None, None)
-        return doc.position(tuple(source.path) + tuple(more), key=key)
-
-    def finding(self, source: Source, path: tuple[str | int, ...], message: str, hint: str | None,
-                code: str, severity: str = "error", key: bool = False) -> Finding:
-        doc = self.docs.get(source.file)
-        full = tuple(source.path) + tuple(path)
-        line, col = self.locate(source, *path, key=key)
-        crumb = None
-        if doc is not None:
-            kind = _kind_of(source.file)
-            crumb = schema_check.breadcrumb(kind, doc.data, full) if kind else None
-        return Finding(file=source.file, line=line, column=col, message=message, hint=hint,
-                       breadcrumb=crumb, code=code, severity=severity)  # type: ignore[arg-type]
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "error"]
-
-
-def _kind_of(rel: str) -> str | None:
-    name = rel.rsplit("/", 1)[-1]
-    if name == "perfgen.yaml":
-        return "workspace"
-    if name == "department.yaml":
-        return "department"
-    if name == "goals.yaml":
-        return "goals"
-    if "/projects/" in rel:
-        return "project"
-    return None
 
 
 def _rel(root: Path, path: Path) -> str:
@@ -186,7 +151,7 @@ class _Loader:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
             chunk = max(1, len(todo) // (jobs * 8))
             args = [(path, rel, kind, raw) for path, rel, kind, raw, _ in todo]
-            for (path, rel, kind, raw, fingerprint), (data, usable_data, findings) in zip(
+            for (_path, rel, _kind, _raw, fingerprint), (data, usable_data, findings) in zip(
                     todo, pool.map(_parse_for_cache, args, chunksize=chunk)):
                 self.parse_cache.put(rel, fingerprint, _entry(data, usable_data, findings))
 
@@ -518,7 +483,6 @@ def load_workspace(root: Path, preread: dict[Path, bytes] | None = None) -> Load
     """Read and structure-check every file under `root`; then run the business rules.
 
     `preread` holds bytes the caller already read (the build hashes every input first)."""
-    from perfgen.validate import rules
     loader = _Loader(root, preread)
     if (root / "departments").is_dir():
         loader.prefill()

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import CASES, ROOT
-from perfgen.cli.app import cli
 from test_diff_cases import build_case
+
+from perfgen.cli.app import cli
 
 CASE = CASES / "diff" / "shanhaiguan-hand-edited"
 

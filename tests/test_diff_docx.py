@@ -17,14 +17,14 @@ from pathlib import Path
 import docx
 import pytest
 from click.testing import CliRunner
-from lxml import etree
-
 from conftest import CASES
+from lxml import etree
+from test_diff_cases import build_case
+
 from perfgen.cli.app import cli
 from perfgen.diff.redline import W, para_text, redline
-from perfgen.load import load_workspace
 from perfgen.diff.run import render_bytes as render_department
-from test_diff_cases import build_case
+from perfgen.load import load_workspace
 
 CASE = CASES / "diff" / "shanhaiguan-hand-edited"
 

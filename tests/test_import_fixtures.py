@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
-
 from conftest import assert_snapshot
+
 from perfgen.cli.app import cli
 from perfgen.importer.run import ImportOptions, import_file
 from perfgen.load import load_workspace

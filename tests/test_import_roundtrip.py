@@ -8,8 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import FIDELITY, ROOT, SEEDS
+
 from perfgen.build import BuildOptions, build
 from perfgen.importer.run import ImportOptions, import_file
 from perfgen.load import load_workspace

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import FIDELITY, ROOT, SEEDS
 
-from conftest import FIDELITY, ROOT, SEEDS, make_workspace
 from perfgen.build import BuildOptions, build
 from perfgen.cli.app import cli
 from perfgen.errors import UserError
@@ -145,7 +145,7 @@ def test_failed_build_leaves_previous_outputs_intact(workspace: Path, monkeypatc
     beta.write_text(beta.read_text(encoding="utf-8").replace("基层平安建设。", "改过的用途。"), encoding="utf-8")
     with pytest.raises(KeyboardInterrupt):
         build(workspace, BuildOptions(out=out))
-    for p, data in before.items():
+    for p, _data in before.items():
         zipfile.ZipFile(p).testzip()  # every output is a complete, readable file
     assert not list(out.rglob("*.tmp")), "temporary files are cleaned up"
 

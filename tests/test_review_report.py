@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import CASES, ROOT, assert_snapshot
+from test_review_rules import build_case
+
 from perfgen.cli.app import cli
 from perfgen.review.engine import review
 from perfgen.review.report import as_text, render
-from test_review_rules import build_case
 
 REVIEW = CASES / "review"
 

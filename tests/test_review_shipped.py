@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-
 from conftest import ROOT
+
 from perfgen.load import load_workspace
 from perfgen.review.engine import ReviewOptions, ReviewReport, review
 

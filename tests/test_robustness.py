@@ -8,22 +8,22 @@ from __future__ import annotations
 
 import copy
 import errno
-import io
 import re
 import shutil
 import subprocess
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import ROOT, make_workspace
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from conftest import ROOT, make_workspace
 from perfgen import resources
 from perfgen.build import BuildOptions, build
 from perfgen.cli.app import cli
@@ -66,7 +66,7 @@ def hostile_build(tmp_path_factory) -> tuple[Path, Path]:
     ws = make_workspace(tmp_path_factory.mktemp("hostile") / "ws")
     src = (ws / "departments/demo/2025/projects/alpha.yaml").read_text(encoding="utf-8")
     order = ["alpha", "beta"]
-    for i, (name, (scalar, _)) in enumerate(RENDERED.items(), start=1):
+    for i, (_name, (scalar, _)) in enumerate(RENDERED.items(), start=1):
         pid = f"hostile-{i}"
         text = src.replace('项目编码: "13000025P00000000001A"', f'项目编码: "13000025H{i:012d}"')
         (ws / f"departments/demo/2025/projects/{pid}.yaml").write_text(text, encoding="utf-8")
@@ -337,7 +337,7 @@ _TEXT = st.text(alphabet=st.characters(whitelist_categories=("Lo", "Nd", "Lu", "
 _VALUE = st.one_of(
     st.builds(lambda op, n, u: f"{op}{n}{u}", st.sampled_from(["≥", "≤", ">", "<", "="]),
               st.integers(0, 100000), st.sampled_from(["%", "次", "人", "万元", "个", ""])),
-    _TEXT.filter(lambda s: not s[0] in "≥≤><=＞＜＝"),
+    _TEXT.filter(lambda s: s[0] not in "≥≤><=＞＜＝"),
 )
 _INDICATOR = st.fixed_dictionaries({
     "二级指标": st.sampled_from(["数量指标", "质量指标", "时效指标", "成本指标", "社会效益指标", "服务对象满意度指标"]),

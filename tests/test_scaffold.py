@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-
 from conftest import assert_snapshot
+
 from perfgen import resources
 from perfgen.cli.app import cli
 from perfgen.load import load_workspace
@@ -257,7 +257,7 @@ def test_every_field_a_scaffold_writes_is_explained_in_a_comment(tmp_path: Path)
         comments = "\n".join(line for line in text.split("\n") if line.lstrip().startswith("#"))
         keys: set[str] = set()
 
-        def walk(value: object) -> None:
+        def walk(value: object, keys: set[str] = keys) -> None:
             if isinstance(value, dict):
                 keys.update(value)
                 for v in value.values():

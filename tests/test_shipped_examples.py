@@ -3,12 +3,10 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
+
 from perfgen.load import load_workspace
 
 DEPTS = {"shanhaiguan-zfw": 2021, "chengde-gxq-zfw": 2022, "yongning-zfw": 2024, "yutian-zfw": 2025}

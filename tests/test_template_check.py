@@ -7,8 +7,8 @@ from pathlib import Path
 import docx
 import pytest
 from click.testing import CliRunner
-
 from conftest import ROOT
+
 from perfgen.cli.app import cli
 from perfgen.load import load_workspace
 from perfgen.render.context import department_view

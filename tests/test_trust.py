@@ -157,7 +157,7 @@ def test_an_output_changed_on_disk_is_not_up_to_date(workspace: Path) -> None:
 
 
 @pytest.mark.parametrize("garbage", [b"", b"perfgen-cache\n", b"\x80\x04garbage", b"perfgen-cache\tx\n\t\t\n",
-                                     "perfgen-cache\t{v}\n" "abc\t[1,2]\tnull\n".encode()])
+                                     b"perfgen-cache\t{v}\n" b"abc\t[1,2]\tnull\n"])
 def test_garbage_cache_files_count_as_absent(workspace: Path, garbage: bytes) -> None:
     build(workspace, BuildOptions())
     for path in (workspace / cache.CACHE_DIR).rglob(f"*{cache.SUFFIX}"):

@@ -8,10 +8,9 @@ from pathlib import Path
 import click
 
 from perfgen.cli.app import Context, cli, echo_err, handle_errors
+from perfgen.errors import UsageError
 
 FORMATS = ("text", "md", "html", "json")  # = perfgen.diff.report.FORMATS (a test keeps them equal)
-
-from perfgen.errors import UsageError
 
 
 def _shown(path: Path) -> str:

@@ -8,12 +8,11 @@ from pathlib import Path
 import click
 
 from perfgen.cli.app import Context, cli, handle_errors
+from perfgen.errors import SEVERITY_CN
 
 FORMATS = ("text", "md", "html", "json")  # = perfgen.review.report.FORMATS (a test keeps them equal)
 SEVERITY_WORDS = {"错误": "error", "警告": "warning", "提示": "info", "error": "error", "warning": "warning",
                   "info": "info"}  # = perfgen.review.config.SEVERITY_WORDS
-
-from perfgen.errors import SEVERITY_CN
 
 
 def _list_rules(root: Path, rules: str | None) -> str:

@@ -56,7 +56,7 @@ class Repo:
     prefix: str  # the workspace's folder inside the repository, "" or "sub/dir/"
 
     @classmethod
-    def find(cls, root: Path) -> "Repo":
+    def find(cls, root: Path) -> Repo:
         if not root.is_dir():
             raise UserError(f"工作区目录 {root} 不存在", "用 --root 指定工作区目录。")
         top = _git(["rev-parse", "--show-toplevel"], root)
