@@ -166,3 +166,53 @@ def test_garbage_cache_files_count_as_absent(workspace: Path, garbage: bytes) ->
     code, out = _run(workspace, "build", "-q")
     assert code == 0, out
     assert "见义勇为基金" in _document_text(workspace / "build/2025/volume.docx")
+
+
+# -- 2. diff --rev writes only inside its temporary folder ------------------------------------------
+
+def _git(repo: Path, *args: str, stdin: bytes | None = None) -> str:
+    import subprocess
+    out = subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args], cwd=repo,
+                         input=stdin, check=True, capture_output=True)
+    return out.stdout.decode("utf-8", "surrogateescape").strip()
+
+
+def _tree(repo: Path, entries: list[tuple[str, str, str]]) -> str:
+    """git mktree: any names, the way an attacker makes them."""
+    data = b"".join(f"{mode} {kind} {oid}\t".encode() + name.encode("utf-8", "surrogateescape") + b"\0"
+                    for mode, kind, oid, name in [(m, "tree" if m == "040000" else "blob", o, n) for m, o, n in entries])
+    return _git(repo, "mktree", "-z", stdin=data)
+
+
+@pytest.mark.parametrize("bad", ["..", ".", "a\nb", "a\\b", "x\x01y", "c:evil"])
+def test_diff_rev_refuses_odd_names_and_writes_nothing_outside(workspace: Path, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch, bad: str) -> None:
+    import shutil
+    if shutil.which("git") is None:
+        pytest.skip("git not installed")
+    _git(workspace, "init", "-q")
+    _git(workspace, "add", "-A")
+    _git(workspace, "commit", "-q", "-m", "base")
+    blob = _git(workspace, "hash-object", "-w", "--stdin", stdin=b"pwned\n")
+    escaped = _tree(workspace, [("100644", blob, "escaped-h14.txt")])
+    up2 = _tree(workspace, [("040000", escaped, bad)])  # departments/<bad>/<bad>/escaped-h14.txt
+    up1 = _tree(workspace, [("040000", up2, bad)])
+    head_departments = _git(workspace, "rev-parse", "HEAD:departments")
+    listing = _git(workspace, "ls-tree", head_departments)
+    entries = [(line.split()[0], line.split()[2], line.split("\t")[1]) for line in listing.splitlines()]
+    departments = _tree(workspace, entries + [("040000", up1, bad)])
+    top = _tree(workspace, [(m, o, n) for m, o, n in
+                            [(line.split()[0], line.split()[2], line.split("\t")[1])
+                             for line in _git(workspace, "ls-tree", "HEAD").splitlines()] if n != "departments"]
+                + [("040000", departments, "departments")])
+    commit = _git(workspace, "commit-tree", top, "-p", "HEAD", "-m", "evil")
+    tmp = tmp_path / "t" / "a"
+    tmp.mkdir(parents=True)
+    monkeypatch.setenv("TMPDIR", str(tmp))
+    import tempfile
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    code, out = _run(workspace, "diff", "demo", "--rev", f"{commit}..HEAD")
+    assert code == 1, out
+    assert "不安全的文件名" in out and "Traceback" not in out
+    assert not list(tmp_path.rglob("escaped-h14.txt"))
+    assert not list(tmp.iterdir()), "the temporary folder is removed"
