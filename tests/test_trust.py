@@ -216,3 +216,54 @@ def test_diff_rev_refuses_odd_names_and_writes_nothing_outside(workspace: Path, 
     assert "不安全的文件名" in out and "Traceback" not in out
     assert not list(tmp_path.rglob("escaped-h14.txt"))
     assert not list(tmp.iterdir()), "the temporary folder is removed"
+
+
+# -- 4. -o and --docx never overwrite data, or any file without --force ----------------------------
+
+def _two_years(ws: Path) -> None:
+    import shutil
+    shutil.copytree(ws / "departments/demo/2025", ws / "departments/demo/2026")
+
+
+_DIFF = ["diff", "demo", "--from", "2025", "--to", "2026"]
+_DATA = ["departments/demo/2026/goals.yaml", "departments/demo/new.md", "templates/x.docx", "profiles/p.yaml",
+         "rules/r.yaml"]
+
+
+@pytest.mark.parametrize("args, target", [(a, t) for a in (_DIFF + ["-o"], _DIFF + ["--docx"], ["review", "-o"])
+                                          for t in _DATA + (["perfgen.yaml"] if a[-1] == "-o" else [])])
+def test_outputs_never_go_into_the_data(workspace: Path, args: list[str], target: str) -> None:
+    _two_years(workspace)
+    path = workspace / target
+    if args[-1] == "--docx":
+        path = path.with_suffix(".docx")
+    before = path.read_bytes() if path.exists() else None
+    code, out = _run(workspace, *args, str(path), "--force")
+    assert code == 1, out
+    assert "不能" in out and "Traceback" not in out
+    assert (path.read_bytes() if path.exists() else None) == before
+
+
+def test_outputs_through_a_link_into_the_data_are_refused(workspace: Path, tmp_path: Path) -> None:
+    _two_years(workspace)
+    link = tmp_path / "report.md"
+    goals = workspace / "departments/demo/2026/goals.yaml"
+    link.symlink_to(goals)
+    before = goals.read_bytes()
+    code, out = _run(workspace, "diff", "demo", "--from", "2025", "--to", "2026", "-o", str(link), "--force")
+    assert code == 1 and goals.read_bytes() == before
+
+
+@pytest.mark.parametrize("args", [["diff", "demo", "--from", "2025", "--to", "2026", "-o"], ["review", "-o"]])
+def test_an_existing_file_needs_force(workspace: Path, tmp_path: Path, args: list[str]) -> None:
+    _two_years(workspace)
+    report = tmp_path / "报告.md"
+    report.write_text("我的笔记", encoding="utf-8")
+    code, out = _run(workspace, *args, str(report))
+    assert code == 1 and "已存在" in out and "--force" in out
+    assert report.read_text(encoding="utf-8") == "我的笔记"
+    code, out = _run(workspace, *args, str(report), "--force")
+    assert code == 0, out
+    assert report.read_text(encoding="utf-8") != "我的笔记"
+    fresh = tmp_path / "new.md"
+    assert _run(workspace, *args, str(fresh))[0] == 0 and fresh.exists()
