@@ -72,7 +72,7 @@ class _Loader:
         self.result = LoadResult(Workspace(root, WorkspaceSettings(DEFAULT_TITLE, DEFAULT_ISSUER, None, []), {}))
         self.known_keys = resources.known_keys()
         self._taxonomies: dict[str, Taxonomy | None] = {}
-        self.parse_cache = cache.ShardedStore(root, "parse")
+        self.parse_cache = cache.ShardedStore(root, "parse", typed=("findings", "models"))
         self._entries: dict[str, dict[str, Any]] = {}  # rel -> its cache entry (to add built models)
         self.seen: set[str] = set()
         self._layouts: dict[str, dict[str, Any] | None] = {}
@@ -92,10 +92,10 @@ class _Loader:
         fingerprint = cache.digest(raw, kind.encode())
         self.result.digests[rel] = fingerprint
         self.seen.add(rel)
-        hit = self.parse_cache.get(rel, fingerprint)
+        hit = _entry_ok(self.parse_cache.get(rel, fingerprint))
         if hit is not None:
             self._entries[rel] = hit
-            data, usable_data, findings = hit["data"], hit["usable"], hit["findings"]
+            data, usable_data, findings = hit["data"], _usable(hit), hit["findings"]
             self.result.findings.extend(findings)
             if data is None:
                 return None
@@ -109,8 +109,8 @@ class _Loader:
         before = len(self.result.findings)
         usable = self._read_fresh(raw, path, rel, kind)
         doc = self.result.docs.get(rel)
-        entry: dict[str, Any] = {"data": doc.data if doc is not None else None, "usable": usable.data if usable is not None else None,
-                 "findings": self.result.findings[before:], "models": {}}
+        entry = _entry(doc.data if doc is not None else None, usable.data if usable is not None else None,
+                       self.result.findings[before:])
         self.parse_cache.put(rel, fingerprint, entry)
         self._entries[rel] = entry
         return usable
@@ -143,7 +143,7 @@ class _Loader:
                 continue
             self.preread[path] = raw
             fingerprint = cache.digest(raw, kind.encode())
-            if self.parse_cache.get(rel, fingerprint) is None:
+            if _entry_ok(self.parse_cache.get(rel, fingerprint)) is None:
                 todo.append((path, rel, kind, raw, fingerprint))
         if len(todo) < min_files:
             return
@@ -153,8 +153,7 @@ class _Loader:
             args = [(path, rel, kind, raw) for path, rel, kind, raw, _ in todo]
             for (_path, rel, _kind, _raw, fingerprint), (data, usable_data, findings) in zip(
                     todo, pool.map(_parse_for_cache, args, chunksize=chunk)):
-                self.parse_cache.put(rel, fingerprint, {"data": data, "usable": usable_data,
-                                                        "findings": findings, "models": {}})
+                self.parse_cache.put(rel, fingerprint, _entry(data, usable_data, findings))
 
     def add(self, rel: str, message: str, hint: str | None, code: str, line: int | None = None,
             column: int | None = None, severity: str = "error") -> None:
@@ -349,12 +348,13 @@ class _Loader:
         """Built Project objects are cached with their file's parse entry (per profile)."""
         entry = self._entries.get(doc.rel)
         key = repr(tax) if tax is not None else "-"
-        if entry is not None and doc.data is entry["usable"]:
-            built = entry.setdefault("models", {}).get(key)
-            if built is not None:
-                return built  # type: ignore[no-any-return]
+        if entry is not None and doc.data is _usable(entry):
+            built = entry["models"].get(key)
+            if isinstance(built, Project):
+                built.raw = doc.data  # not stored in the cache: it is the file's own data
+                return built
         project = self.build_project(doc, project_id, tax)
-        if entry is not None and doc.data is entry["usable"]:
+        if entry is not None and doc.data is _usable(entry):
             entry.setdefault("models", {})[key] = project
             self.parse_cache.touch(doc.rel)
         return project
@@ -423,6 +423,25 @@ class _Loader:
             goals_local=_text(d.get("本级绩效目标")), indicators=indicators, explanation=explanation,
             office=d.get("责任科室"), competent_dept=d.get("主管部门"), implementing_unit=d.get("实施单位"),
             attribute=d.get("项目属性"), period=d.get("项目期"), source=Source(doc.rel), raw=d)
+
+
+def _entry(data: Any, usable: Any, findings: list[Finding]) -> dict[str, Any]:
+    """A parse-cache entry; "same" records that the usable data is the data itself, so the
+    cache stores it once and the loader keeps them one object."""
+    same = usable is data and data is not None
+    return {"data": data, "usable": None if same else usable, "same": same, "findings": findings, "models": {}}
+
+
+def _usable(entry: dict[str, Any]) -> Any:
+    return entry["data"] if entry["same"] else entry["usable"]
+
+
+def _entry_ok(entry: Any) -> dict[str, Any] | None:
+    """A cache entry of the expected shape, or None (then the file is parsed again)."""
+    if (isinstance(entry, dict) and isinstance(entry.get("findings"), list) and isinstance(entry.get("models"), dict)
+            and isinstance(entry.get("same"), bool) and all(isinstance(f, Finding) for f in entry["findings"])):
+        return entry
+    return None
 
 
 _LAYOUT_FIELDS = ("n", "cn", "年度", "项目名称", "项目数", "合计万元", "金额万元")
