@@ -74,6 +74,8 @@ def _kind_of(rel: str) -> str | None:
         return "goals"
     if "/projects/" in rel:
         return "project"
+    if "/results/" in rel:
+        return "results"
     return None
 
 
@@ -505,4 +507,6 @@ def load_workspace(root: Path, preread: dict[Path, bytes] | None = None) -> Load
         loader.prefill()
     result = loader.load()
     rules.check(result)
+    from perfgen.results.load import attach  # results beside the goals (perfgen/results/)
+    attach(loader, result)
     return result

@@ -33,7 +33,7 @@ def schema(kind: str) -> dict[str, Any]:
         return json.load(fh)
 
 
-SCHEMA_KINDS = ("workspace", "department", "goals", "project")
+SCHEMA_KINDS = ("workspace", "department", "goals", "project", "results")
 
 
 @functools.cache
