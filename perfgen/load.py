@@ -488,4 +488,6 @@ def load_workspace(root: Path, preread: dict[Path, bytes] | None = None) -> Load
         loader.prefill()
     result = loader.load()
     rules.check(result)
+    from perfgen.results.load import attach  # results beside the goals (perfgen/results/)
+    attach(loader, result)
     return result

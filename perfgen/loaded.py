@@ -57,4 +57,6 @@ def kind_of(rel: str) -> str | None:
         return "goals"
     if "/projects/" in rel:
         return "project"
+    if "/results/" in rel:
+        return "results"
     return None
