@@ -15,6 +15,7 @@ from perfgen import cache, resources, yamlsource
 from perfgen.errors import Finding, UserError
 from perfgen.loaded import LoadResult
 from perfgen.loaded import kind_of as _kind_of
+from perfgen.loaded import rel_path as _rel
 from perfgen.model.amounts import to_yuan
 from perfgen.model.entities import (
     Budget,
@@ -30,11 +31,12 @@ from perfgen.model.entities import (
     WorkspaceSettings,
     YearGoals,
 )
+from perfgen.model.ids import ID_RE as ID_RE
 from perfgen.model.taxonomy import Taxonomy, taxonomy_from_data
+from perfgen.model.text import text_lines as _text
 from perfgen.model.values import ValueSyntaxError, parse_value
 from perfgen.validate import placeholders, rules, schema_check
 
-ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 YEAR_RE = re.compile(r"^\d{4}$")
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
@@ -42,27 +44,8 @@ DEFAULT_TITLE = "{年度}年部门预算绩效目标汇编"
 DEFAULT_ISSUER = "财政局"
 
 
-def _rel(root: Path, path: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()  # paths found by walking root: no resolve needed
-    except ValueError:
-        pass
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
-def _text(value: Any) -> list[str]:
-    """A Text field (string or list of strings) as lines; each line prints as one paragraph."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return value.replace("\r\n", "\n").split("\n") if value != "" else []
-    lines: list[str] = []
-    for item in value:
-        lines.extend(str(item).replace("\r\n", "\n").split("\n"))
-    return lines
 
 
 class _Loader:

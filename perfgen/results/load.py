@@ -13,8 +13,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from perfgen.errors import Finding
+from perfgen.loaded import rel_path as _rel
 from perfgen.model.amounts import to_yuan
 from perfgen.model.entities import DepartmentYear, Indicator, Project, Source
+from perfgen.model.ids import ID_RE
+from perfgen.model.text import text_lines
 from perfgen.model.values import normalize
 from perfgen.results.model import (
     Checkpoint,
@@ -28,14 +31,14 @@ from perfgen.results.model import (
 from perfgen.results.rules import ScoringRules, load_rules
 
 if TYPE_CHECKING:
-    from perfgen.load import LoadResult, _Loader
+    from perfgen.load import _Loader
+    from perfgen.loaded import LoadResult
 
 FOLDER = "results"
 
 
 def _text(value: Any) -> list[str]:
-    from perfgen.load import _text as text
-    return text(value)
+    return text_lines(value)
 
 
 def _value(value: Any) -> str:
@@ -173,7 +176,6 @@ class _Builder:
 def attach(loader: _Loader, result: LoadResult) -> None:
     """Read every results folder of the workspace into DepartmentYear.results, reporting problems."""
     from perfgen.diff.settings import load_settings
-    from perfgen.load import ID_RE, _rel
     from perfgen.results.scoring import score
     rules: ScoringRules | None = None
     loaded = False
