@@ -80,8 +80,8 @@ def _select(result: LoadResult, options: BuildOptions) -> dict[int, list[Departm
 
 
 def _volume_title(result: LoadResult, year: int) -> str:
-    from perfgen.model.layout import fill
-    return fill(result.workspace.settings.title, 年度=year)
+    from perfgen.safeformat import fill
+    return fill(result.workspace.settings.title, {"年度": year})
 
 
 def _part_headings(dy: DepartmentYear) -> list[str]:

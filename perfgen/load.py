@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from perfgen import cache, resources, yamlsource
+from perfgen import cache, resources, safeformat, yamlsource
 from perfgen.errors import Finding, UserError
 from perfgen.loaded import LoadResult
 from perfgen.loaded import kind_of as _kind_of
@@ -41,6 +41,7 @@ YEAR_RE = re.compile(r"^\d{4}$")
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 DEFAULT_TITLE = "{年度}年部门预算绩效目标汇编"
+TITLE_FIELDS = ("年度",)  # the fields perfgen.yaml 标题 receives
 DEFAULT_ISSUER = "财政局"
 
 
@@ -213,8 +214,14 @@ class _Loader:
             doc = self.read(settings_path, "workspace")
             if doc is not None:
                 d = doc.data
+                title = d.get("标题", DEFAULT_TITLE)
+                bad = safeformat.check(title, TITLE_FIELDS)
+                if bad is not None:
+                    line, col = doc.position(("标题",))
+                    self.add(doc.rel, f"汇编标题“{title[:80]}”有误：{bad.message}", bad.hint, "workspace.format", line, col)
+                    title = DEFAULT_TITLE
                 ws.settings = WorkspaceSettings(
-                    title=d.get("标题", DEFAULT_TITLE), issuer=d.get("印发单位", DEFAULT_ISSUER),
+                    title=title, issuer=d.get("印发单位", DEFAULT_ISSUER),
                     default_year=d.get("默认年度"), department_order=list(d.get("部门顺序", [])))
         depts_dir = self.root / "departments"
         if not depts_dir.is_dir():
