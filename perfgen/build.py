@@ -57,6 +57,7 @@ class BuildReport:
     seconds: float = 0.0
     unchanged: bool = False
     warnings: list[str] = field(default_factory=list)
+    font_substitutes: dict[str, str] = field(default_factory=dict)  # official font -> face in the PDFs
 
     def summary(self) -> str:
         if self.unchanged:
@@ -67,7 +68,11 @@ class BuildReport:
         if self.pdfs:
             parts.append(f"{len(self.pdfs)} 个 PDF（共 {self.pages} 页）")
         parts.append(f"{self.tables} 张绩效目标表")
-        return "，".join(parts) + f"，用时 {self.seconds:.1f} 秒。"
+        text = "，".join(parts) + f"，用时 {self.seconds:.1f} 秒。"
+        if self.pdfs and self.font_substitutes:
+            from perfgen.render.fonts import describe
+            text += "\n" + describe(self.font_substitutes)
+        return text
 
 
 # -- selection ----------------------------------------------------------------------------------
@@ -331,7 +336,10 @@ def _pdfs(paths: list[Path], folder: Path, report: BuildReport, progress: Progre
     from perfgen.render import pdf as pdfmod
     progress(f"转换 PDF：{len(paths)} 个文件")
     with tempfile.TemporaryDirectory(prefix="perfgen-pdf-") as tmp:
-        pdfs = pdfmod.convert_to_pdf(paths, Path(tmp), jobs=_pdf_jobs(jobs))
+        if not report.font_substitutes:
+            from perfgen.render import fonts
+            report.font_substitutes = fonts.substitutes(fonts.write_config(Path(tmp)))
+        pdfs = pdfmod.convert_to_pdf(paths, Path(tmp) / "pdf", jobs=_pdf_jobs(jobs))
         page = 1
         for i, (docx, pdf) in enumerate(pdfs.items()):
             pdfmod.check_text(docx.read_bytes(), pdf, docx.name)

@@ -191,3 +191,28 @@ def test_profiles_of_dead_runs_are_removed_and_live_ones_kept(tmp_path: Path) ->
     removed = pdfmod.remove_stale_profiles(tmp_path)
     assert sorted(removed) == sorted([stale, old])
     assert live.is_dir() and not stale.exists() and not old.exists()
+
+
+# -- fonts ---------------------------------------------------------------------------------------
+
+@pytest.mark.slow
+@needs_lo
+def test_each_font_role_gets_its_own_face_in_the_pdf(pdf_build: Path) -> None:
+    out = subprocess.run(["pdffonts", str(pdf_build / "2021/shanhaiguan-zfw.pdf")], capture_output=True,
+                         text=True, check=True).stdout
+    faces = {line.split()[0].split("+", 1)[-1] for line in out.splitlines()[2:] if line.strip()}
+    assert any("Kai" in f for f in faces), faces                           # 楷体 headings
+    assert any("Serif" in f and "Bold" in f for f in faces), faces         # 小标宋 titles
+    assert any("Serif" in f and "Regular" in f for f in faces), faces      # 仿宋 body
+    assert any("Sans" in f for f in faces), faces                          # 黑体 headings
+
+
+def test_the_summary_names_the_substitutes_and_the_bold_rule_only_when_missing(monkeypatch) -> None:
+    from perfgen.build import BuildReport
+    from perfgen.render import fonts
+    monkeypatch.setattr(fonts, "installed", lambda family: False)
+    assert "<const>bold</const>" in fonts.config_text()
+    monkeypatch.setattr(fonts, "installed", lambda family: family == fonts.XIAOBIAOSONG)
+    assert "<const>bold</const>" not in fonts.config_text()
+    report = BuildReport(pdfs=[Path("a.pdf")], font_substitutes={"楷体_GB2312": "AR PL UKai CN Book"})
+    assert "楷体_GB2312→AR PL UKai CN Book" in report.summary()

@@ -2,7 +2,7 @@
 page numbers back from the PDFs.
 
 LibreOffice runs with a private profile per process (so parallel or concurrent runs do not collide
-with each other or a desktop session) and with our font aliases. It is started as `soffice.bin`
+with each other or a desktop session) and with our font substitutes (fonts.py). It is started as `soffice.bin`
 itself, not through the `soffice` script and its `oosplash` launcher, and told by the kernel to die
 with the perfgen process that started it (PR_SET_PDEATHSIG): killing perfgen used to leave
 soffice.bin running, orphaned under a killed oosplash. Profiles of processes that are gone are
@@ -28,8 +28,8 @@ from pathlib import Path
 from lxml import etree
 
 from perfgen.errors import UserError
+from perfgen.render import fonts
 
-_FONTCONFIG = Path(__file__).with_name("fontconfig.xml")
 _PROFILE_PREFIX = "perfgen-lo-"
 _RESTART = 81  # soffice.bin asks its launcher to restart it after creating a fresh profile
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -115,7 +115,7 @@ def _run_soffice(soffice: str, files: list[Path], outdir: Path, timeout: float) 
     program, direct = _program(soffice)
     with tempfile.TemporaryDirectory(prefix=f"{_PROFILE_PREFIX}{os.getpid()}-") as profile:
         env = dict(os.environ)
-        env["FONTCONFIG_FILE"] = str(_FONTCONFIG)
+        env["FONTCONFIG_FILE"] = str(fonts.write_config(Path(profile)))
         env.setdefault("HOME", profile)
         if direct:  # what the soffice script would set before starting soffice.bin
             env["SAL_ENABLE_FILE_LOCKING"] = "1"
