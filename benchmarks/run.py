@@ -109,8 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     rows.append(measure("full build (cold)", args.runs, lambda: clear(ws, "build", ".perfgen-cache"),
                         perfgen("build", "-q"), ws))
     rows.append(measure("full build", args.runs,
-                        lambda: clear(ws, "build", ".perfgen-cache/render.pickle", ".perfgen-cache/bodies",
-                                      ".perfgen-cache/build.pickle"), perfgen("build", "-q"), ws))
+                        lambda: clear(ws, "build", ".perfgen-cache/render.cache", ".perfgen-cache/bodies",
+                                      ".perfgen-cache/build.cache"), perfgen("build", "-q"), ws))
     rows.append(measure("rebuild, no change", args.runs, lambda: None, perfgen("build", "-q"), ws))
     rows.append(measure("rebuild, one file", args.runs, edit_one, perfgen("build", "-q"), ws))
     project.write_text(original, encoding="utf-8")
@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"peak memory of perfgen: {peak:.0f} MB (target ≤ 500 MB: {'ok' if peak <= 500 else 'MISSED'})")
 
     if args.profile:
-        clear(ws, "build", ".perfgen-cache/render.pickle", ".perfgen-cache/bodies", ".perfgen-cache/build.pickle")
+        clear(ws, "build", ".perfgen-cache/render.cache", ".perfgen-cache/bodies", ".perfgen-cache/build.cache")
         prof = tmp / "build.prof"
         subprocess.run([sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "perfgen", "build", "-q",
                         "--jobs", "1"], cwd=ws, check=True, stdout=subprocess.DEVNULL)

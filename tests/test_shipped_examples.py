@@ -30,7 +30,8 @@ def test_shipped_counts(shipped: Path) -> None:
 def test_every_file_carries_the_schema_modeline() -> None:
     for path in (ROOT / "departments").rglob("*.yaml"):
         first = path.read_text(encoding="utf-8").splitlines()[0]
-        kind = "department" if path.name == "department.yaml" else "goals" if path.name == "goals.yaml" else "project"
+        kind = "department" if path.name == "department.yaml" else "goals" if path.name == "goals.yaml" else \
+            "results" if path.parent.name == "results" else "project"
         assert first.startswith("# yaml-language-server: $schema=") and first.endswith(f"schemas/{kind}.schema.json"), path
         target = (path.parent / first.split("=", 1)[1]).resolve()
         assert target == ROOT / "schemas" / f"{kind}.schema.json", path
