@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import CASES, make_workspace
+
 from perfgen.load import load_workspace
 
 SCORING = sorted(p for p in (CASES / "scoring").iterdir() if p.is_dir())
