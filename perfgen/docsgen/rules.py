@@ -57,7 +57,7 @@ def _preamble(doc: yamlsource.YamlDocument) -> list[str]:
 def _rules(data: dict[str, Any]) -> list[tuple[str, dict[str, Any], tuple[str | int, ...]]]:
     """(id, rule in Chinese keys, path in the file) from a 规则 mapping or a list of rules."""
     raw = data.get("规则", data.get("rules"))
-    found = []
+    found: list[tuple[str, dict[str, Any], tuple[str | int, ...]]] = []
     if isinstance(raw, dict):
         items = [(str(k), v, ("规则" if "规则" in data else "rules", k)) for k, v in raw.items()]
     elif isinstance(raw, list):
@@ -67,7 +67,7 @@ def _rules(data: dict[str, Any]) -> list[tuple[str, dict[str, Any], tuple[str | 
         items = []
     for rule_id, body, path in items:
         if isinstance(body, dict):
-            found.append((rule_id, {_KEYS.get(k, k): v for k, v in body.items()}, path))
+            found.append((rule_id, {str(_KEYS.get(k, k)): v for k, v in body.items()}, path))
     return found
 
 

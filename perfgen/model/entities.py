@@ -127,7 +127,7 @@ class Department:
     profile: str
     layout: dict[str, Any]
     source: Source
-    years: dict[int, "DepartmentYear"] = field(default_factory=dict)
+    years: dict[int, DepartmentYear] = field(default_factory=dict)
 
 
 @dataclass

@@ -10,14 +10,16 @@ import dataclasses
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from perfgen.errors import Finding, UserError, sort_findings
-from perfgen.load import LoadResult, load_workspace
+from perfgen.load import load_workspace
+from perfgen.loaded import LoadResult
 from perfgen.model.entities import Department, DepartmentYear
 from perfgen.review.config import RuleConfig, RuleSet, load_ruleset
 from perfgen.review.grading import Grade, RowStats, grade
-from perfgen.review.registry import specs
 from perfgen.review.rows import Issue, RuleContext, department_rows, project_rows
+from perfgen.review.rules import specs
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
@@ -123,7 +125,7 @@ def _run_rules(result: LoadResult, ruleset: RuleSet, dy: DepartmentYear) -> list
     return kept
 
 
-class _Facts(dict):
+class _Facts(dict[str, Any]):
     def __missing__(self, key: str) -> str:
         return ""
 
