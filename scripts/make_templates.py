@@ -549,6 +549,10 @@ TEMPLATES = {
     "ningxia-attachment3": ("部门项目支出预算绩效目标表（宁夏附件3）", ningxia),
     "volume": ("部门预算绩效目标汇编", volume),
 }
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from result_templates import templates as _result_templates  # noqa: E402  (自评表 and 监控表)
+
+TEMPLATES.update(_result_templates(sys.modules[__name__]))
 
 
 def build(name: str) -> Path:
