@@ -339,6 +339,19 @@ def _widths(table, widths_mm: list[float]) -> None:
     tblw.set(qn("w:w"), str(int(Mm(sum(widths_mm)).twips)))
 
 
+def keep_with_next(table, rows: slice = slice(None)) -> None:
+    """Keep these rows with what follows: every paragraph in them is keep-with-next. Word keeps a
+    row whose paragraphs are all keep-with-next on the page of the next row; LibreOffice imports the
+    same as its table "keep with next paragraph". A chain that does not fit the rest of a page starts
+    on the next one (one longer than a page still breaks at the page end)."""
+    for row in table.rows[rows]:
+        for tc in row._tr.tc_lst:
+            for p in tc.iter(qn("w:p")):
+                ppr = p.get_or_add_pPr()
+                if ppr.find(qn("w:keepNext")) is None:
+                    ppr.append(OxmlElement("w:keepNext"))
+
+
 def _no_borders(row) -> None:
     for tc in row._tr.tc_lst:  # each cell once (row.cells repeats a merged cell per grid column)
         tcpr = tc.get_or_add_tcPr()
@@ -406,12 +419,14 @@ def hebei_project_table(doc) -> None:
     # row 6: 绩效目标
     _cell_text(r[6].cells[0], "绩效目标", "PG Cell Head")
     _cell_text(r[6].cells[1].merge(r[6].cells[12]), "{{ p.goals|lines }}", "PG Cell Left")
-    doc.add_paragraph("", style="PG Spacer")
+    keep_with_next(t)   # the form stays with its indicator table (issue 12 item 3)
+    doc.add_paragraph("", style="PG Spacer").paragraph_format.keep_with_next = True
     # indicator table
     t = table(doc, 4, HEBEI_B)
     for cell, text in zip(t.rows[0].cells, ("一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据")):
         _cell_text(cell, text, "PG Cell Head")
     _set_row(t.rows[0], header=True, cant_split=False)
+    keep_with_next(t, slice(0, 1))   # the header stays with the first indicator row
     loop_rows(t, 1, "{%tr for r in p.rows %}", "{%tr endfor %}")
     row = t.rows[2].cells
     _cell_text(row[0], "{% vm r.l1_first %}{{ r.l1 }}")
