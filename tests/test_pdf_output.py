@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pdfgrid  # tests/ is on sys.path (pytest prepends the test folder)
 import pytest
+from conftest import copy_shipped
 
 from perfgen.build import BuildOptions, build
 from perfgen.errors import UserError
@@ -27,8 +28,9 @@ needs_lo = pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("p
 
 @pytest.fixture(scope="module")
 def pdf_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("pdf") / "build"
-    build(ROOT, BuildOptions(out=out, pdf=True))
+    ws = copy_shipped(tmp_path_factory.mktemp("pdf"))  # a copy: the build writes its cache there
+    out = ws / "build"
+    build(ws, BuildOptions(out=out, pdf=True))
     return out
 
 

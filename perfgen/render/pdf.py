@@ -11,6 +11,7 @@ document and to find on which page each heading landed.
 """
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -24,6 +25,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -60,7 +62,7 @@ def _program(soffice: str) -> tuple[str, bool]:
     return soffice, False
 
 
-def _load_libc():
+def _load_libc() -> Any:
     try:
         import ctypes
         return ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
@@ -142,7 +144,7 @@ def _run_soffice(soffice: str, files: list[Path], outdir: Path, timeout: float) 
     return output
 
 
-def _kill(proc: subprocess.Popen, direct: bool) -> None:
+def _kill(proc: subprocess.Popen[bytes], direct: bool) -> None:
     try:
         if direct:
             proc.kill()
@@ -208,8 +210,7 @@ def document_paragraphs(docx: bytes) -> list[str]:
     return ["".join(t.text or "" for t in p.iter(_W + "t")) for p in root.iter(_W + "p")]
 
 
-def _as_file(data: bytes):
-    import io
+def _as_file(data: bytes) -> io.BytesIO:
     return io.BytesIO(data)
 
 
