@@ -71,5 +71,5 @@ def test_libreoffice_opens_result_documents(built: Path, tmp_path: Path) -> None
                     "--outdir", str(tmp_path), *map(str, docs)], check=True, capture_output=True, timeout=240)
     for doc in docs:
         pdf = tmp_path / (doc.stem + ".pdf")
-        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         assert "项目支出绩效" in text.replace(" ", ""), doc.name
