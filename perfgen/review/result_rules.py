@@ -27,7 +27,7 @@ def _pct(value: Decimal) -> str:
 
 
 @rule("results-behind-plan", params={"容差": NUMBER}, facts=("项目", "节点", "计划", "执行", "差距"))
-def behind_plan(dy: DepartmentYear, ctx: object) -> Iterator[Issue]:
+def behind_plan(dy: DepartmentYear, ctx: RuleContext) -> Iterator[Issue]:
     """Spending at a checkpoint behind the spending plan of the goals (支出计划 at the same 月底)."""
     tolerance = Decimal(str(ctx.params["容差"]))
     for res in dy.results.values():
@@ -42,7 +42,7 @@ def behind_plan(dy: DepartmentYear, ctx: object) -> Iterator[Issue]:
 
 
 @rule("results-impossible-no-measures", params={"须有整改措施": WORDS}, facts=("指标", "可能性"))
-def impossible_no_measures(dy: DepartmentYear, ctx: object) -> Iterator[Issue]:
+def impossible_no_measures(dy: DepartmentYear, ctx: RuleContext) -> Iterator[Issue]:
     """A target judged unreachable (完全不可能) with no 整改措施 written."""
     words = [normalize(w) for w in ctx.params["须有整改措施"]]
     for res in dy.results.values():
@@ -53,7 +53,7 @@ def impossible_no_measures(dy: DepartmentYear, ctx: object) -> Iterator[Issue]:
 
 
 @rule("results-far-above-target", params={"超出比例": NUMBER}, facts=("指标", "目标", "实际", "超出"))
-def far_above_target(dy: DepartmentYear, ctx: object) -> Iterator[Issue]:
+def far_above_target(dy: DepartmentYear, ctx: RuleContext) -> Iterator[Issue]:
     """An actual far beyond a ≥ target (or far below a ≤ one): the target was set too low."""
     margin = Decimal(str(ctx.params["超出比例"])) / 100
     for res in dy.results.values():
@@ -78,7 +78,7 @@ def far_above_target(dy: DepartmentYear, ctx: object) -> Iterator[Issue]:
 
 
 @rule("results-target-below-last-actual", facts=("指标", "目标", "去年实际", "说明"))
-def target_below_last_actual(dy: DepartmentYear, ctx: object) -> Iterator[Issue]:
+def target_below_last_actual(dy: DepartmentYear, ctx: RuleContext) -> Iterator[Issue]:
     """This year's target weaker than what the same project actually achieved last year (the diff's
     notion of a weaker target, perfgen/diff/weaker.py, with last year's actual as the old target)."""
     from perfgen.diff.settings import load_settings
