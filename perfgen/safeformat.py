@@ -12,8 +12,9 @@ layout (版式) keys.
 from __future__ import annotations
 
 import string
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import Any, Collection, Mapping
+from typing import Any
 
 from perfgen.errors import UserError
 

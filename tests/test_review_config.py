@@ -5,12 +5,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import CASES, ROOT
+
 from perfgen.errors import UserError
 from perfgen.review.config import load_ruleset
 from perfgen.review.engine import ReviewOptions, review
-from perfgen.review.registry import specs
+from perfgen.review.rules import specs
 
 BASE = CASES / "review" / "_base"
 

@@ -13,7 +13,8 @@ from typing import Any
 
 from perfgen import resources, safeformat, yamlsource
 from perfgen.errors import Finding, Severity, UserError
-from perfgen.review.registry import WORDS, Choices, RuleSpec, fits, kind_name, specs
+from perfgen.review.registry import WORDS, Choices, RuleSpec, fits, kind_name
+from perfgen.review.rules import specs
 
 DEFAULT = "default"
 SEVERITY_WORDS: dict[str, Severity] = {"错误": "error", "警告": "warning", "提示": "info",
@@ -139,7 +140,7 @@ def load_ruleset(root: Path, spec: str | None = None) -> RuleSet:
     if problems:
         raise UserError(f"审核规则文件有 {len(problems)} 处错误", "按提示修改规则文件后重新运行。", findings=problems)
     merged: dict[str, Any] = {}
-    for rel, doc in reversed(layers):
+    for _rel, doc in reversed(layers):
         problems.extend(_merge(merged, doc))
     if not problems:  # a list edit that failed would also show up as a missing parameter
         top_rel, top_doc = layers[0]

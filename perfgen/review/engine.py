@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from perfgen.errors import Finding, UserError, sort_findings
-from perfgen.load import LoadResult, load_workspace
+from perfgen.load import load_workspace
+from perfgen.loaded import LoadResult
 from perfgen.model.entities import Department, DepartmentYear
 from perfgen.review.config import RuleConfig, RuleSet, load_ruleset
 from perfgen.review.grading import Grade, RowStats, grade
-from perfgen.review.registry import specs
 from perfgen.review.rows import Issue, RuleContext, department_rows, project_rows
+from perfgen.review.rules import specs
 from perfgen.safeformat import fill
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
