@@ -14,7 +14,14 @@ from pathlib import Path
 
 from lxml import etree
 
-from perfgen.importer.limits import MAX_COLUMNS, MAX_ROWS, MAX_SMALL_MEMBER_BYTES, MAX_TITLE_CHARS, open_package, read_member
+from perfgen.importer.limits import (
+    MAX_COLUMNS,
+    MAX_ROWS,
+    MAX_SMALL_MEMBER_BYTES,
+    MAX_TITLE_CHARS,
+    open_package,
+    read_member,
+)
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"

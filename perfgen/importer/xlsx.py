@@ -17,8 +17,8 @@ from typing import Any
 
 from perfgen.errors import UserError
 from perfgen.importer.docx_reader import Cell, Table
-from perfgen.importer.limits import MAX_COLUMNS, MAX_ROWS, REPAIR, open_package
 from perfgen.importer.forms import UNIT_RE, amount, leftovers, read_indicators, read_labels, unit_info
+from perfgen.importer.limits import MAX_COLUMNS, MAX_ROWS, REPAIR, open_package
 from perfgen.importer.normalize import key, lines, one_line, wide_to_ascii
 from perfgen.importer.report import Reporter, Where
 from perfgen.importer.result import ImportedDocument, ImportedProject
