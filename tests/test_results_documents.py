@@ -66,6 +66,8 @@ def test_every_checkpoint_has_its_document(built: Path) -> None:
 @pytest.mark.acceptance
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+@pytest.mark.acceptance
+@pytest.mark.slow
 def test_libreoffice_opens_result_documents(built: Path, tmp_path: Path) -> None:
     docs = sorted(built.rglob("*表*.docx"))
     assert len(docs) == 5
