@@ -531,6 +531,9 @@ TEMPLATES = {
     "ningxia-attachment3": ("部门项目支出预算绩效目标表（宁夏附件3）", ningxia),
     "volume": ("部门预算绩效目标汇编", volume),
 }
+import national_forms  # noqa: E402  (the 财预〔2015〕88号 forms, built from their layout.yaml)
+
+TEMPLATES.update(national_forms.templates(sys.modules[__name__]))
 
 
 def build(name: str) -> Path:

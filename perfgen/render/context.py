@@ -203,7 +203,13 @@ def department_view(dy: DepartmentYear) -> View:
         project_count=len(projects),
         total_wan=total_wan,
         title=fill(L.get("表名", "{年度}"), 年度=dy.year) if "表名" in L else "",
+        national=_national(dy),
     )
+
+
+def _national(dy: DepartmentYear) -> View | None:
+    from perfgen.render.national import national_view  # it builds on View (import cycle)
+    return national_view(dy)
 
 
 def cn(n: int) -> str:

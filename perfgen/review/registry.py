@@ -63,7 +63,7 @@ def rule(rule_id: str, *, params: dict[str, ParamKind] | None = None, facts: tup
 
 def specs() -> dict[str, RuleSpec]:
     """Every rule, in the order they run (importing the rules module registers them)."""
-    from perfgen.review import rules  # noqa: F401  (registration side effect)
+    from perfgen.review import form_rules, rules  # noqa: F401  (registration side effect)
     return REGISTRY
 
 
