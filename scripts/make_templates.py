@@ -15,7 +15,6 @@ import sys
 from pathlib import Path
 
 from docx import Document
-from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
@@ -340,8 +339,8 @@ def hebei_project_table(doc) -> None:
     plan = r[4].cells[0].merge(r[5].cells[0])
     _cell_text(plan, "资金支出计划（%）", "PG Cell Head")
     for i in range(4):
-        _cell_text(r[4].cells[1 + 3 * i].merge(r[4].cells[3 + 3 * i]), "{{ p.plan_labels[%d] }}" % i, "PG Cell Head")
-        _cell_text(r[5].cells[1 + 3 * i].merge(r[5].cells[3 + 3 * i]), "{{ p.plan[%d] }}" % i)
+        _cell_text(r[4].cells[1 + 3 * i].merge(r[4].cells[3 + 3 * i]), f"{{{{ p.plan_labels[{i}] }}}}", "PG Cell Head")
+        _cell_text(r[5].cells[1 + 3 * i].merge(r[5].cells[3 + 3 * i]), f"{{{{ p.plan[{i}] }}}}")
     # row 6: 绩效目标
     _cell_text(r[6].cells[0], "绩效目标", "PG Cell Head")
     _cell_text(r[6].cells[1].merge(r[6].cells[12]), "{{ p.goals|lines }}", "PG Cell Left")
@@ -372,7 +371,7 @@ def hebei_dept_table(doc) -> None:
     row = t.rows[2].cells
     _cell_text(row[0], "{% vm r.l1_first %}{{ r.l1 }}")
     for cell, field in zip(row[1:], ("l2", "l3", "sign", "value", "unit", "note")):
-        _cell_text(cell, "{{ r.%s|lines }}" % field, "PG Cell Left" if field in ("l2", "l3", "note") else "PG Cell")
+        _cell_text(cell, f"{{{{ r.{field}|lines }}}}", "PG Cell Left" if field in ("l2", "l3", "note") else "PG Cell")
 
 
 def hebei(doc) -> None:
@@ -521,7 +520,7 @@ def volume(doc) -> None:
         doc.add_paragraph("", style="PG Spacer")
     para(doc, "{{ issuer }}", "PG Cover Line")
     para(doc, "{{ date }}", "PG Cover Line")
-    p = para(doc, "目  录", "PG Contents Title")
+    para(doc, "目  录", "PG Contents Title")
     para(doc, "{{ toc_marker }}", "PG Body")
     para(doc, "{{ departments_marker }}", "PG Body")
 

@@ -7,9 +7,10 @@ uses make_templates.py's helpers, passed in as `mt`. Used by scripts/make_templa
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -26,6 +27,11 @@ def layout(name: str) -> dict[str, Any]:
     data = yaml.safe_load((ROOT / "templates" / name / "layout.yaml").read_text(encoding="utf-8"))
     assert isinstance(data, dict) and isinstance(data.get("表格行"), list), f"{name}: layout.yaml needs 表格行"
     return data
+
+
+def var(expr: str) -> str:
+    """A Jinja expression as docxtpl cell text: {{ expr }}."""
+    return "{{ " + expr + " }}"
 
 
 def _vmerge(cell: Any, value: str) -> None:
@@ -61,10 +67,10 @@ class Form:
         return c
 
     def label(self, r: Any, first: int, last: int, key: str) -> Any:
-        return self.cell(r, first, last, "{{ L.%s }}" % key, "PG Cell Head")
+        return self.cell(r, first, last, var("L." + key), "PG Cell Head")
 
     def block(self, name: str, body: Callable[[], None]) -> None:
-        self.control('{%%tr if "%s" in L.表格行 %%}' % name)
+        self.control('{%tr if "' + name + '" in L.表格行 %}')
         body()
         self.control("{%tr endif %}")
 
@@ -128,9 +134,9 @@ def project(mt: ModuleType, doc: Any, name: str = "national-project") -> None:
                                                        ("财政拨款栏", "财政拨款栏", "fiscal"),
                                                        ("其他资金栏", "其他资金栏", "other"))):
             f.label(r, 2, 3, mid_key)
-            f.cell(r, 4, 4, "{{ q.mid.%s }}" % attr)
+            f.cell(r, 4, 4, var("q.mid." + attr))
             f.label(r, 5, 6, year_key)
-            f.cell(r, 7, 7, "{{ q.year.%s }}" % attr)
+            f.cell(r, 7, 7, var("q.year." + attr))
 
     def goals() -> None:
         head, body = f.row(), f.row()
@@ -162,8 +168,8 @@ def project(mt: ModuleType, doc: Any, name: str = "national-project") -> None:
         f.cell(d, 1, 1, "{% vm r.l1_first %}{{ r.l1 }}")
         for side, start in ((0, 2), (1, 5)):
             f.cell(d, start, start, "{% vm r.l2_first %}{{ r.l2 }}")
-            f.cell(d, start + 1, start + 1, "{{ r.cells[%d].l3 }}" % side, "PG Cell Left")
-            f.cell(d, start + 2, start + 2, "{{ r.cells[%d].value }}" % side)
+            f.cell(d, start + 1, start + 1, var(f"r.cells[{side}].l3"), "PG Cell Left")
+            f.cell(d, start + 2, start + 2, var(f"r.cells[{side}].value"))
         f.control("{%tr endfor %}")
 
     blocks = {
@@ -207,13 +213,13 @@ def department(mt: ModuleType, doc: Any, name: str = "national-department") -> N
         f.cell(d, 1, 2, "{{ t.name }}", "PG Cell Left")
         f.cell(d, 3, 4, "{{ t.content|lines }}", "PG Cell Left")
         for col, attr in ((5, "total"), (6, "fiscal"), (7, "other")):
-            f.cell(d, col, col, "{{ t.amounts.%s }}" % attr)
+            f.cell(d, col, col, var("t.amounts." + attr))
         f.control("{%tr endfor %}")
         s = f.row()
         _vmerge(s.cells[0], "continue")
         f.label(s, 1, 4, "金额合计栏")
         for col, attr in ((5, "total"), (6, "fiscal"), (7, "other")):
-            f.cell(s, col, col, "{{ national.tasks_total.%s }}" % attr)
+            f.cell(s, col, col, var("national.tasks_total." + attr))
 
     def goals() -> None:
         r = f.row()
@@ -242,7 +248,7 @@ def department(mt: ModuleType, doc: Any, name: str = "national-department") -> N
             if split:
                 f.cell(r, 4, 4, "{{ r.cells[0].l3 }}", "PG Cell Left")
                 for col, attr in ((5, "sign"), (6, "number"), (7, "unit")):
-                    f.cell(r, col, col, "{{ r.cells[0].%s }}" % attr)
+                    f.cell(r, col, col, var("r.cells[0]." + attr))
             else:
                 f.cell(r, 4, 5, "{{ r.cells[0].l3 }}", "PG Cell Left")
                 f.cell(r, 6, 7, "{{ r.cells[0].value }}")

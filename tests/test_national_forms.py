@@ -13,9 +13,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, assert_snapshot
+from conftest import CASES, ROOT, assert_snapshot, make_workspace
 from lxml import etree
 
+from perfgen import cache
 from perfgen.load import load_workspace
 from perfgen.render.document import render_department
 
@@ -86,15 +87,15 @@ DEPARTMENT_LABELS = [
 ]
 
 
-def test_project_form_prints_every_label_in_order() -> None:
-    text = render(ROOT, "shili-xiangmu")
+def test_project_form_prints_every_label_in_order(shipped: Path) -> None:
+    text = render(shipped, "shili-xiangmu")
     assert_snapshot("national-project-shili-xiangmu.txt", text)
     assert_in_order(text, PROJECT_LABELS)
     assert text.count("产出指标") == 2          # 一级 merged down: printed once per project table
 
 
-def test_department_form_prints_every_label_in_order() -> None:
-    text = render(ROOT, "shili-zhengti")
+def test_department_form_prints_every_label_in_order(shipped: Path) -> None:
+    text = render(shipped, "shili-zhengti")
     assert_snapshot("national-department-shili-zhengti.txt", text)
     assert_in_order(text, DEPARTMENT_LABELS)
 
@@ -149,3 +150,14 @@ def test_a_project_without_midterm_prints_blank_midterm_cells(ws: Path) -> None:
     assert "| 总体目标 | 中期目标（\u3000\u3000年－\u3000\u3000年） | 年度目标 |" in out
     assert "| 项目资金（万元） | 中期资金总额 |  | 年度资金总额 | 30 |" in out
     assert "| ↑ | 产出指标 | 数量指标 | 指标1： |  | 数量指标 | 培训人民调解员 | ≥600人次 |" in out
+
+
+def test_midterm_survives_the_parse_cache(tmp_path: Path) -> None:
+    ws = make_workspace(tmp_path / "ws", CASES / "valid" / "national-forms")
+    project = load_workspace(ws).workspace.departments["guojia"].years[2025].projects[0]
+    assert project.midterm is not None and project.midterm.indicators[0].number_text == "30"
+    back = cache.decode(cache.encode(project, typed=True), typed=True)
+    project.raw = {}
+    assert back == project
+    again = load_workspace(ws).workspace.departments["guojia"].years[2025].projects[0]   # from the cache
+    assert again.midterm == project.midterm and again.indicators[0].sign == "≥"

@@ -75,8 +75,8 @@ class Project:
     attribute: str | None
     period: str | None
     source: Source
+    midterm: Midterm | None = None   # before raw: the cache stores fields in order, raw excluded
     raw: dict[str, Any] = field(repr=False, default_factory=dict)
-    midterm: "Midterm | None" = None
 
     @property
     def real_indicators(self) -> list[Indicator]:
@@ -167,7 +167,7 @@ class Department:
     profile: str
     layout: dict[str, Any]
     source: Source
-    years: dict[int, "DepartmentYear"] = field(default_factory=dict)
+    years: dict[int, DepartmentYear] = field(default_factory=dict)
 
 
 @dataclass
@@ -180,6 +180,7 @@ class DepartmentYear:
     layout: dict[str, Any]
     folder: Path
     project_files: set[str] = field(default_factory=set)  # ids with a file, loadable or not
+    results: dict[str, Any] = field(default_factory=dict)  # project id -> results.model.ProjectResults
 
     @property
     def total_budget(self) -> Decimal:

@@ -17,7 +17,10 @@ from perfgen.model.amounts import format_wan, plain
 from perfgen.model.entities import Budget, DepartmentYear, Indicator, Project
 from perfgen.model.layout import fill, number_fields
 from perfgen.model.taxonomy import Taxonomy
-from perfgen.render.context import View
+
+# Views are plain dicts: Jinja reads {{ q.name }} from a dict key as well, and importing
+# render.context's View here would make an import cycle (context calls national_view).
+View = dict
 
 BLANK_YEAR = "\u3000\u3000"  # 中期目标（　　年－　　年） when a project has no 中期
 
@@ -28,7 +31,7 @@ def _wan(amount: Decimal | None, L: dict[str, Any]) -> str:
     return fill(L["金额格式"], 金额万元=format_wan(amount))
 
 
-def _amounts(b: Budget | None, L: dict[str, Any]) -> View:
+def _amounts(b: Budget | None, L: dict[str, Any]) -> dict[str, Any]:
     return View(total=_wan(b.total if b else None, L), fiscal=_wan(b.fiscal if b else None, L),
                 other=_wan(b.other if b else None, L))
 
@@ -58,7 +61,7 @@ def _categories(tax: Taxonomy | None, *groups: list[Indicator]) -> list[tuple[st
     return seen
 
 
-def _cell(ind: Indicator | None, k: int, empty_side: bool, L: dict[str, Any]) -> View:
+def _cell(ind: Indicator | None, k: int, empty_side: bool, L: dict[str, Any]) -> dict[str, Any]:
     """One side of a row: a real indicator, a placeholder (指标N：), or blank."""
     if ind is None or ind.placeholder:
         label = fill(L["占位标签"], **number_fields(k)) if (empty_side or ind is not None) else ""
@@ -67,14 +70,14 @@ def _cell(ind: Indicator | None, k: int, empty_side: bool, L: dict[str, Any]) ->
     return View(l3=ind.level3, value=ind.value_text, sign=sign, number=number, unit=unit, placeholder=False)
 
 
-def indicator_rows(tax: Taxonomy | None, L: dict[str, Any], *sides: list[Indicator]) -> list[View]:
+def indicator_rows(tax: Taxonomy | None, L: dict[str, Any], *sides: list[Indicator]) -> list[dict[str, Any]]:
     """Rows of an indicator table with one or more sides (年度 alone, or 中期 and 年度).
 
     Each 二级 category gets as many rows as its longest side; a category empty on every side keeps
     `占位行数` placeholder rows when the layout says 空类别占位. `l1_first`/`l2_first` start merged runs."""
     keep_empty = bool(L.get("空类别占位", False))
     per_empty = int(L.get("占位行数", 1))
-    rows: list[View] = []
+    rows: list[dict[str, Any]] = []
     prev_l1 = None
     for l1, l2 in _categories(tax, *sides):
         lists = [[i for i in side if (i.level1, i.level2) == (l1, l2)] for side in sides]
@@ -97,7 +100,7 @@ def _period(p: Project, L: dict[str, Any]) -> str:
     return fill(L["项目期格式"], 开始年度=m.first_year, 结束年度=m.last_year) if m else ""
 
 
-def project_form(p: Project, dy: DepartmentYear) -> View:
+def project_form(p: Project, dy: DepartmentYear) -> dict[str, Any]:
     L = dy.layout
     d = dy.department
     m = p.midterm
@@ -113,7 +116,7 @@ def project_form(p: Project, dy: DepartmentYear) -> View:
         rows=indicator_rows(dy.taxonomy, L, m.indicators if m else [], p.indicators))
 
 
-def national_view(dy: DepartmentYear) -> View | None:
+def national_view(dy: DepartmentYear) -> dict[str, Any] | None:
     """What the national forms print for one department and year; None for other forms."""
     L = dy.layout
     if "表格行" not in L:

@@ -8,11 +8,11 @@ string, and its sign is followed by a number. Indicators of 中期 and of the de
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from perfgen.errors import Finding
-from perfgen.load import LoadResult
+from perfgen.loaded import LoadResult
 from perfgen.model.entities import DepartmentYear, Indicator
 
 _PARTS = (("预算数", "total", "中期资金总额"), ("财政资金", "fiscal", "其中：财政拨款"), ("其他资金", "other", "其他资金"))
@@ -90,6 +90,7 @@ def _item(result: LoadResult, ind: Indicator) -> dict[str, Any]:
     node: Any = result.docs[ind.source.file].data
     for step in ind.source.path:
         node = node[step]
+    assert isinstance(node, dict)
     return node
 
 
@@ -140,5 +141,5 @@ def extra_taxonomy(result: LoadResult) -> Iterator[Finding]:
                                      hint, "rule.taxonomy-level2")
 
 
-RULES = [midterm_years, midterm_amounts, task_sums, split_values, extra_taxonomy]
+RULES: list[Callable[[LoadResult], Iterator[Finding]]] = [midterm_years, midterm_amounts, task_sums, split_values, extra_taxonomy]
 
