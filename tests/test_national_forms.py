@@ -161,3 +161,21 @@ def test_midterm_survives_the_parse_cache(tmp_path: Path) -> None:
     assert back == project
     again = load_workspace(ws).workspace.departments["guojia"].years[2025].projects[0]   # from the cache
     assert again.midterm == project.midterm and again.indicators[0].sign == "≥"
+
+
+def test_template_list_names_every_form_in_one_line(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from perfgen.cli.app import cli
+    ws = tmp_path / "ws"
+    (ws / "departments").mkdir(parents=True)
+    r = CliRunner().invoke(cli, ["--root", str(ws), "template", "list"])
+    assert r.exit_code == 0, r.output
+    lines = {line.split()[0]: line for line in r.output.splitlines() if line and not line.startswith("选用")}
+    assert set(lines) == {"hebei", "ningxia-attachment3", "national-project", "national-department"}
+    assert "项目支出绩效目标申报表" in lines["national-project"] and "88号" in lines["national-project"]
+    assert "部门（单位）整体支出绩效目标申报表" in lines["national-department"]
+    assert "工作区" not in r.output
+    CliRunner().invoke(cli, ["--root", str(ws), "template", "copy", "national-project", "--as", "sheng-xiangmu"])
+    again = CliRunner().invoke(cli, ["--root", str(ws), "template", "list"]).output
+    assert any(line.startswith("sheng-xiangmu") and "工作区" in line for line in again.splitlines())

@@ -127,7 +127,8 @@ def national_view(dy: DepartmentYear) -> dict[str, Any] | None:
     return View(
         title=fill(L["表名"], 年度=dy.year),
         year_line=fill(L["年度行"], 年度=dy.year),
-        projects=[project_form(p, dy) for p in dy.projects],
+        # per-project tables only for a layout that has the project form's keys (national-project)
+        projects=[project_form(p, dy) for p in dy.projects] if "中期目标栏" in L else [],
         tasks=tasks,
         tasks_total=_amounts(g.tasks_total if g else None, L),
         goals=numbered(g.overall if g else [], L),
