@@ -14,6 +14,7 @@ from typing import Any
 from perfgen.errors import Finding
 from perfgen.loaded import LoadResult
 from perfgen.model.entities import DepartmentYear, Indicator
+from perfgen.model.values import ValueSyntaxError, parse_value, starts_with_operator
 
 _PARTS = (("预算数", "total", "中期资金总额"), ("财政资金", "fiscal", "其中：财政拨款"), ("其他资金", "other", "其他资金"))
 
@@ -126,6 +127,20 @@ def split_values(result: LoadResult) -> Iterator[Finding]:
                                      "rule.value-syntax")
 
 
+def extra_value_syntax(result: LoadResult) -> Iterator[Finding]:
+    """A one-string 指标值 of 中期 or 年度绩效指标 that starts with a sign goes on with a number."""
+    for dy in _years(result):
+        for ind in _extra_indicators(dy):
+            if ind.value_text and not ind.number_text and starts_with_operator(ind.value_text):
+                try:
+                    parse_value(ind.value_text)
+                except ValueSyntaxError:
+                    yield result.finding(
+                        ind.source, ("指标值",), f"指标值“{ind.value_text}”以比较符号开头，但后面不是数字",
+                        "写成 符号+数字+单位，例如 ≥90%、≥3次、≤5万元；定性指标不要加符号，例如 及时。",
+                        "rule.value-syntax")
+
+
 def extra_taxonomy(result: LoadResult) -> Iterator[Finding]:
     """中期 indicators and 年度绩效指标 use the 二级 names of the department's profile."""
     for dy in _years(result):
@@ -141,5 +156,6 @@ def extra_taxonomy(result: LoadResult) -> Iterator[Finding]:
                                      hint, "rule.taxonomy-level2")
 
 
-RULES: list[Callable[[LoadResult], Iterator[Finding]]] = [midterm_years, midterm_amounts, task_sums, split_values, extra_taxonomy]
+RULES: list[Callable[[LoadResult], Iterator[Finding]]] = [midterm_years, midterm_amounts, task_sums, split_values,
+                                                          extra_value_syntax, extra_taxonomy]
 
