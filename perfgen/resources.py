@@ -34,7 +34,7 @@ def schema(kind: str) -> dict[str, Any]:
         return loaded
 
 
-SCHEMA_KINDS = ("workspace", "department", "goals", "project")
+SCHEMA_KINDS = ("workspace", "department", "goals", "project", "results")
 
 
 @functools.cache

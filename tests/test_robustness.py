@@ -11,6 +11,7 @@ import errno
 import re
 import shutil
 import subprocess
+import sys
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -126,6 +127,8 @@ def test_hostile_text_refused_with_location(workspace: Path, name: str) -> None:
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+@pytest.mark.acceptance
+@pytest.mark.slow
 def test_libreoffice_opens_the_hostile_document(hostile_build, tmp_path: Path) -> None:
     _, docx = hostile_build
     from perfgen.render.pdf import convert_to_pdf, page_texts
@@ -310,9 +313,9 @@ def _structural_check(root: etree._Element) -> None:
 
 
 @pytest.fixture(scope="module")
-def shipped_outputs(tmp_path_factory) -> list[Path]:
+def shipped_outputs(tmp_path_factory, shipped: Path) -> list[Path]:
     out = tmp_path_factory.mktemp("valid")
-    report = build(ROOT, BuildOptions(out=out, use_cache=False))
+    report = build(shipped, BuildOptions(out=out, use_cache=False))
     return report.documents
 
 
@@ -322,10 +325,11 @@ def test_every_output_passes_the_structural_check(shipped_outputs: list[Path]) -
         _structural_check(etree.fromstring(zipfile.ZipFile(path).read("word/document.xml")))
 
 
-@pytest.mark.skipif(shutil.which("openxml-audit") is None, reason="openxml-audit not installed")
+@pytest.mark.acceptance
+@pytest.mark.slow
 def test_every_output_passes_ooxml_validation(shipped_outputs: list[Path], hostile_build) -> None:
     for path in shipped_outputs + [hostile_build[1]]:
-        proc = subprocess.run(["openxml-audit", str(path), "-m", "0"], capture_output=True, text=True)
+        proc = subprocess.run([sys.executable, "-m", "openxml_audit", str(path), "-m", "0"], capture_output=True, text=True)
         assert "Errors: 0" in proc.stdout and proc.returncode == 0, f"{path}:\n{proc.stdout[-2000:]}"
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import fnmatch
 import json
 import re
-import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -158,10 +158,9 @@ def test_ci_example_runs_validate_review_build_and_keeps_the_documents(tmp_path:
             assert c.split()[1] in cli.commands, c
     upload = [s for s in steps if s.get("uses", "").startswith("actions/upload-artifact")]
     assert upload and upload[0]["with"]["path"] == "build/"
-    if shutil.which("check-jsonschema"):
-        proc = subprocess.run(["check-jsonschema", "--builtin-schema", "vendor.github-workflows", str(workflow)],
-                              capture_output=True, text=True)
-        assert proc.returncode == 0, proc.stdout + proc.stderr
+    proc = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows",
+                           str(workflow)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 def test_init_never_overwrites_and_can_run_again(tmp_path: Path) -> None:

@@ -139,6 +139,7 @@ def _one_file(path: Path, source: Path) -> list[str]:
 
 def page(source: Path) -> str:
     files = sorted((source / "rules").glob("*.yaml")) if (source / "rules").is_dir() else []
+    files = [f for f in files if f.name != "scoring.yaml"]  # the scoring rules have their own page (评分规则.md)
     out = [header("审核规则", "rules/*.yaml") +
            "`perfgen review` 按绩效目标审核的四项准则（完整性、相关性、适当性、可行性）检查指标的质量，"
            "列出问题并给出建议评级（优、良、中、差）。`perfgen validate` 检查格式和硬性规定；"

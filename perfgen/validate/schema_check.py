@@ -18,7 +18,8 @@ from perfgen import resources
 from perfgen.errors import Finding
 from perfgen.yamlsource import YamlDocument
 
-ROOT_LABEL = {"workspace": "工作区设置", "department": "部门", "goals": "年度目标", "project": "项目"}
+ROOT_LABEL = {"workspace": "工作区设置", "department": "部门", "goals": "年度目标", "project": "项目",
+              "results": "结果"}
 
 _TYPE_CN = {"string": "文字", "number": "数字", "integer": "整数", "boolean": "true 或 false",
             "object": "“字段: 值”形式的键值对", "array": "列表（每项以“- ”开头）", "null": "空值"}
