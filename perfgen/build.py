@@ -297,6 +297,7 @@ def build(root: Path, options: BuildOptions, progress: Progress = lambda s: None
         elif options.pdf:
             _pdfs(paths, folder, report, progress, None, options.jobs)
         report.documents.extend(paths)
+        report.documents.extend(_result_documents(root, dys, folder))
     if renders is not None:
         renders.save()
         _prune_bodies(bodies, set(fingerprints.values()) | _other_bodies(renders))
@@ -307,6 +308,17 @@ def build(root: Path, options: BuildOptions, progress: Progress = lambda s: None
         state.save()
     report.seconds = time.perf_counter() - start
     return report
+
+
+def _result_documents(root: Path, dys: list[DepartmentYear], folder: Path) -> list[Path]:
+    """The 自评表 and 监控表 of each department-year that has results (perfgen/results/)."""
+    from perfgen.results.documents import render_results
+    written = []
+    for dy in dys:
+        for name, data in render_results(root, dy).items():
+            write_atomic(folder / name, data)
+            written.append(folder / name)
+    return written
 
 
 def _save_body(path: Path, body: bytes) -> None:
