@@ -210,6 +210,8 @@ def _render_all(root: Path, result: LoadResult, keys: list[tuple[str, int]], job
 def build(root: Path, options: BuildOptions, progress: Progress = lambda s: None) -> BuildReport:
     start = time.perf_counter()
     out_root = options.out or root / "build"
+    from perfgen.leftovers import clean_after_killed_runs
+    clean_after_killed_runs(root, out_root)
     use_cache = options.use_cache and cache.enabled()
     state = cache.Store(root, "build") if use_cache else None
     preread: dict[Path, bytes] = {}

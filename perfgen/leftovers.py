@@ -30,7 +30,7 @@ def _stale(path: Path, now: float) -> bool:
 def remove_stale_temporaries(folders: list[Path], now: float | None = None) -> list[Path]:
     """Remove stale hidden .*.tmp files directly in each folder; returns what was removed."""
     now = time.time() if now is None else now
-    removed = []
+    removed: list[Path] = []
     for folder in folders:
         try:
             names = [p for p in folder.iterdir() if p.name.startswith(".") and _HIDDEN_TMP.match(p.name)]
@@ -50,7 +50,7 @@ def remove_stale_temp_dirs(base: Path | None = None, now: float | None = None) -
     """Remove stale perfgen-* folders of killed runs from the system's temporary folder."""
     now = time.time() if now is None else now
     base = Path(tempfile.gettempdir()) if base is None else base
-    removed = []
+    removed: list[Path] = []
     try:
         candidates = [p for p in base.iterdir() if p.name.startswith(_TEMP_DIRS)]
     except OSError:

@@ -382,3 +382,36 @@ def test_an_unreadable_folder_is_a_located_error(workspace: Path, monkeypatch: p
     code, out = _run(workspace, "validate")
     assert code == 1, out
     assert "departments/demo/2025/projects" in out and "无法读取目录" in out
+
+
+# -- 9. a killed build's temporaries are removed by the next build -----------------------------------
+
+def test_stale_temporaries_are_removed_and_fresh_ones_kept(workspace: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+    import time
+    build(workspace, BuildOptions())
+    year = workspace / "build/2025"
+    old = time.time() - 3600
+    stale = [year / ".volume.docx.k3j4h5g6.tmp", year / ".demo.docx.abcdef12.tmp",
+             workspace / cache.CACHE_DIR / "parse" / ".demo.cache.zz99yy88.tmp",
+             workspace / cache.CACHE_DIR / "bodies" / ".0123.xml.qwerty12.tmp"]
+    fresh = year / ".volume.docx.busy1234.tmp"  # a build running right now is writing it
+    mine = year / "notes.tmp"  # not perfgen's naming
+    tmp = tmp_path / "systmp"
+    tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    stale_dirs = [tmp / "perfgen-pdf-abc123", tmp / "perfgen-diff-xyz789"]
+    other_dir = tmp / "someone-else-1"
+    for d in stale_dirs + [other_dir]:
+        d.mkdir()
+        (d / "x.docx").write_bytes(b"x")
+        os.utime(d, (old, old))
+    for path in stale + [fresh, mine]:
+        path.write_bytes(b"PK\x03\x04half")
+        if path in stale or path == mine:
+            os.utime(path, (old, old))
+    report = build(workspace, BuildOptions())
+    assert report.unchanged  # even a build with nothing to do cleans up
+    assert not any(p.exists() for p in stale + stale_dirs)
+    assert fresh.exists() and mine.exists() and other_dir.exists()
