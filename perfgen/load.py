@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from perfgen import cache, load_forms, resources, safeformat, yamlsource
+from perfgen import cache, load_forms, paths, resources, safeformat, yamlsource
 from perfgen.errors import Finding, UserError
 from perfgen.loaded import LoadResult
 from perfgen.loaded import kind_of as _kind_of
@@ -65,10 +65,10 @@ class _Loader:
         self.result.files.append(rel)
         raw = self.preread.pop(path, None)
         try:
-            if raw is None:
-                raw = path.read_bytes()
-        except OSError as exc:
-            self.add(rel, f"无法读取文件：{exc.strerror}", "检查文件是否存在以及读取权限。", "file.read")
+            if raw is None or path.is_symlink():
+                raw = paths.read_limited(path, yamlsource.MAX_BYTES, self.root)
+        except paths.FileProblem as problem:
+            self.add(rel, problem.message, problem.hint, problem.code)
             return None
         fingerprint = cache.digest(raw, kind.encode())
         self.result.digests[rel] = fingerprint
@@ -119,9 +119,9 @@ class _Loader:
             if kind is None:
                 continue
             try:
-                raw = self.preread.get(path) or path.read_bytes()
-            except OSError:
-                continue
+                raw = self.preread.get(path) or paths.read_limited(path, yamlsource.MAX_BYTES, self.root)
+            except paths.FileProblem:
+                continue  # the ordered load reports it
             self.preread[path] = raw
             fingerprint = cache.digest(raw, kind.encode())
             if _entry_ok(self.parse_cache.get(rel, fingerprint)) is None:
@@ -224,8 +224,8 @@ class _Loader:
         if not depts_dir.is_dir():
             raise UserError(f"在 {self.root} 下没有找到 departments/ 目录",
                             "请在工作区根目录运行 perfgen（或用 --root 指定），或先运行 perfgen init 新建工作区。")
-        for folder in sorted(p for p in depts_dir.iterdir() if not p.name.startswith(".")):
-            if not folder.is_dir():
+        for folder in self.listdir(depts_dir):
+            if folder.name.startswith(".") or not folder.is_dir():
                 continue
             self.load_department(folder)
         for i, dept_id in enumerate(ws.settings.department_order):
@@ -238,8 +238,25 @@ class _Loader:
         self.parse_cache.save()
         return self.result
 
+    def listdir(self, folder: Path) -> list[Path]:
+        """The entries of a workspace folder, sorted; [] with a located finding when the folder
+        cannot be read or is a link that leads out of the workspace (docs/SECURITY.md)."""
+        rel = _rel(self.root, folder)
+        if folder.is_symlink() and not paths.inside(self.root, folder):
+            self.add(rel, "这个目录是指向工作区之外的链接，perfgen 不读取它",
+                     "把目录本身放进工作区，不要用链接指向工作区之外（见 docs/SECURITY.md）。", "file.link-outside")
+            return []
+        try:
+            return sorted(folder.iterdir())
+        except OSError as exc:
+            self.add(rel, f"无法读取目录：{exc.strerror}", "检查目录的读取权限（例如 chmod u+rx 目录名）。", "file.read")
+            return []
+
     def load_department(self, folder: Path) -> None:
         rel_folder = _rel(self.root, folder)
+        if folder.is_symlink() and not paths.inside(self.root, folder):
+            self.listdir(folder)  # reports the link
+            return
         if not ID_RE.match(folder.name):
             self.add(rel_folder, f"部门目录名“{folder.name}”不合规", "部门 id 只能用小写英文字母、数字和连字符，例如 yutian-zfw。",
                      "id.department")
@@ -272,7 +289,11 @@ class _Loader:
             unit_name=d.get("单位名称", d["名称"]), competent_dept=d.get("主管部门"), region=d.get("地区"),
             template=template, profile=profile, layout=layout, source=source)
         self.result.workspace.departments[dept.id] = dept
-        for year_dir in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        entries = self.listdir(folder)
+        for year_dir in (p for p in entries if p.is_dir() and not p.name.startswith(".")):
+            if year_dir.is_symlink() and not paths.inside(self.root, year_dir):
+                self.listdir(year_dir)  # reports the link
+                continue
             if not YEAR_RE.match(year_dir.name):
                 self.add(_rel(self.root, year_dir), f"“{year_dir.name}”不是年度目录，已忽略",
                          f"部门目录下只放年度目录（{MIN_YEAR}–{MAX_YEAR} 的四位数字，如 2025）。", "year.folder",
@@ -283,7 +304,7 @@ class _Loader:
                          "检查目录名是否写错，例如 2025 写成了 2205。", "year.range")
                 continue
             self.load_year(dept, int(year_dir.name), year_dir, defaults, tax)
-        for stray in sorted(folder.glob("*.yml")):
+        for stray in (p for p in entries if p.suffix == ".yml"):
             self.add(_rel(self.root, stray), "扩展名应为 .yaml", "把文件改名为 .yaml，否则 perfgen 不会读取它。",
                      "file.extension", severity="warning")
 
@@ -304,7 +325,7 @@ class _Loader:
         files: set[str] = set()
         proj_dir = folder / "projects"
         if proj_dir.is_dir():
-            for path in sorted(proj_dir.iterdir()):
+            for path in self.listdir(proj_dir):
                 if path.name.startswith(".") or path.is_dir():
                     continue
                 if path.suffix in (".yml",):
