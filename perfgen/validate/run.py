@@ -12,7 +12,9 @@ def validate(root: Path, paths: list[Path] | None = None) -> tuple[LoadResult, l
 
     The whole workspace is always loaded, because rules such as unique project codes need it.
     """
+    from perfgen.validate import editor_setup
     result = load_workspace(root)
+    result.findings.extend(editor_setup.check(root, result.files))
     if not paths:
         return result, result.findings
     wanted: list[str] = []
