@@ -31,7 +31,8 @@ def schema_path(kind: str) -> Path:
 def schema_file(kind: str) -> dict[str, Any]:
     """The schema exactly as shipped (with its `$defs` and `$ref`s), e.g. to write workspace copies."""
     with open(schema_path(kind), encoding="utf-8") as fh:
-        return json.load(fh)
+        loaded: dict[str, Any] = json.load(fh)
+        return loaded
 
 
 @functools.cache
@@ -39,7 +40,8 @@ def schema(kind: str) -> dict[str, Any]:
     """The schema with every local `$ref` replaced by its definition (the referring node's own keys,
     such as its title, win), so code walking properties/items sees each field's whole description."""
     raw = schema_file(kind)
-    return inline_refs(raw, raw)
+    inlined: dict[str, Any] = inline_refs(raw, raw)
+    return inlined
 
 
 def inline_refs(node: Any, root: dict[str, Any]) -> Any:
@@ -59,7 +61,7 @@ def inline_refs(node: Any, root: dict[str, Any]) -> Any:
     return out
 
 
-SCHEMA_KINDS = ("workspace", "department", "goals", "project")
+SCHEMA_KINDS = ("workspace", "department", "goals", "project", "results")
 
 
 @functools.cache

@@ -16,8 +16,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-
 from conftest import ROOT
+
 from perfgen.scaffold.modelines import EDITOR_KEYWORDS, kind_of
 
 sys.path.insert(0, str(ROOT / "tests" / "editor"))

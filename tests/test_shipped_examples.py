@@ -1,27 +1,26 @@
 """The four reference documents, transcribed in departments/, are valid and standard."""
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
+
 from perfgen.load import load_workspace
 
 DEPTS = {"shanhaiguan-zfw": 2021, "chengde-gxq-zfw": 2022, "yongning-zfw": 2024, "yutian-zfw": 2025}
 
 
-def test_shipped_departments_validate_clean() -> None:
-    result = load_workspace(ROOT)
+def test_shipped_departments_validate_clean(shipped: Path) -> None:
+    result = load_workspace(shipped)
     assert [f.format() for f in result.findings] == []
     assert {d: sorted(x.years) for d, x in result.workspace.departments.items()} == {d: [y] for d, y in DEPTS.items()}
 
 
-def test_shipped_counts() -> None:
-    ws = load_workspace(ROOT).workspace
+def test_shipped_counts(shipped: Path) -> None:
+    ws = load_workspace(shipped).workspace
     counts = {d.id: (len(dy.projects), sum(len(p.real_indicators) for p in dy.projects))
               for d in ws.departments.values() for dy in d.years.values()}
     assert counts == {"shanhaiguan-zfw": (10, 90), "chengde-gxq-zfw": (15, 0), "yutian-zfw": (12, 108),
@@ -40,32 +39,31 @@ def test_every_file_carries_the_schema_modeline() -> None:
 
 def test_every_field_has_its_own_title_and_description() -> None:
     """Hover in the editor says what this field is: no title or description shared by two fields."""
-    import json
+
     from perfgen import resources
+    def walk(node: dict, where: str, seen: dict[str, str]) -> None:
+        for key, sub in node.get("properties", {}).items():
+            here = f"{where}.{key}"
+            for what in ("title", "description"):
+                text = sub.get(what, "")
+                assert text not in seen or seen[text] == key, f"{here} {what} also on {seen.get(text)}"
+                seen[text] = key
+            walk(sub, here, seen)
+        if isinstance(node.get("items"), dict):
+            walk(node["items"], where, seen)
+
     for kind in resources.SCHEMA_KINDS:
-        seen: dict[str, str] = {}
-
-        def walk(node: dict, where: str) -> None:
-            for key, sub in node.get("properties", {}).items():
-                here = f"{where}.{key}"
-                for what in ("title", "description"):
-                    text = sub.get(what, "")
-                    assert text not in seen or seen[text] == key, f"{kind}: {here} {what} also on {seen.get(text)}"
-                    seen[text] = key
-                walk(sub, here)
-            if isinstance(node.get("items"), dict):
-                walk(node["items"], where)
-        walk(json.loads(json.dumps(resources.schema(kind))), kind)
+        walk(resources.schema(kind), kind, {})
 
 
-@pytest.mark.skipif(shutil.which("check-jsonschema") is None, reason="check-jsonschema not installed")
+@pytest.mark.acceptance
 @pytest.mark.parametrize("kind, pattern", [("department", "departments/*/department.yaml"),
                                            ("goals", "departments/*/*/goals.yaml"),
                                            ("project", "departments/*/*/projects/*.yaml")])
 def test_check_jsonschema_accepts_every_shipped_file(kind: str, pattern: str) -> None:
     files = sorted(str(p) for p in ROOT.glob(pattern))
     assert files
-    proc = subprocess.run(["check-jsonschema", "--schemafile", str(ROOT / "schemas" / f"{kind}.schema.json"), *files],
+    proc = subprocess.run([sys.executable, "-m", "check_jsonschema", "--schemafile", str(ROOT / "schemas" / f"{kind}.schema.json"), *files],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 

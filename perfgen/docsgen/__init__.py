@@ -8,8 +8,8 @@ cases, so this is a maintainer's tool.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from perfgen.errors import UserError
 from perfgen.render.package import write_atomic

@@ -15,7 +15,7 @@ from typing import Any
 from perfgen import resources, yamlsource
 from perfgen.docsgen import header
 from perfgen.scaffold.files import SCHEMA_FILES
-from perfgen.validate.placeholders import MUST_FILL_PATTERN
+from perfgen.validate.schema_check import MUST_FILL_PATTERN
 
 _PATTERNS = {
     r"^[a-z0-9]+(-[a-z0-9]+)*$": "小写英文字母、数字和连字符",
@@ -84,7 +84,7 @@ def type_text(node: dict[str, Any]) -> str:
             return f"{name}，不小于 {_number(low)}"
         return name
     if isinstance(t, list):
-        return "或".join(_TYPES.get(x, x) for x in t)
+        return "或".join(str(_TYPES.get(x, x)) for x in t)
     return _TYPES.get(t, "见说明") if t else "见说明"
 
 
@@ -192,10 +192,10 @@ def examples(source: Path, kind: str) -> dict[tuple[str, ...], tuple[str, str]]:
         doc, _ = yamlsource.read(path, path.relative_to(source).as_posix())
         if doc is not None:
             walk(doc, doc.data, (), ())
-    found = {}
-    for path, values in seen.items():
+    found: dict[tuple[str, ...], tuple[str, str]] = {}
+    for data_path, values in seen.items():
         text, (_, _, rel) = min(values.items(), key=lambda kv: (-kv[1][0], kv[1][1]))
-        found[path] = (text, rel)
+        found[data_path] = (text, rel)
     return found
 
 
@@ -213,7 +213,8 @@ def _example(entry: Entry, found: dict[tuple[str, ...], tuple[str, str]]) -> tup
 def _load(source: Path, kind: str) -> dict[str, Any]:
     with open(source / "schemas" / f"{kind}.schema.json", encoding="utf-8") as fh:
         raw = json.load(fh)
-    return resources.inline_refs(raw, raw)
+    inlined: dict[str, Any] = resources.inline_refs(raw, raw)
+    return inlined
 
 
 def page(source: Path) -> str:

@@ -127,7 +127,7 @@ class Department:
     profile: str
     layout: dict[str, Any]
     source: Source
-    years: dict[int, "DepartmentYear"] = field(default_factory=dict)
+    years: dict[int, DepartmentYear] = field(default_factory=dict)
 
 
 @dataclass
@@ -140,6 +140,7 @@ class DepartmentYear:
     layout: dict[str, Any]
     folder: Path
     project_files: set[str] = field(default_factory=set)  # ids with a file, loadable or not
+    results: dict[str, Any] = field(default_factory=dict)  # project id -> results.model.ProjectResults
 
     @property
     def total_budget(self) -> Decimal:

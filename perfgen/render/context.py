@@ -14,7 +14,7 @@ from perfgen.model.entities import DepartmentYear, Indicator, Project
 from perfgen.model.layout import chinese_number, fill, number_fields
 
 
-class View(dict):
+class View(dict[str, Any]):
     """A dict whose keys read as attributes in Jinja ({{ p.name }}); missing keys stay errors."""
 
     def __getattr__(self, name: str) -> Any:
@@ -27,7 +27,8 @@ class View(dict):
 def _rows(indicators: list[Indicator], layout: dict[str, Any]) -> list[View]:
     """Indicator rows with merge flags: l1_first / l2_first start a merged run of equal cells."""
     rows: list[View] = []
-    prev_l1 = prev_l2 = None
+    prev_l1: str | None = None
+    prev_l2: str | None = None
     counters: dict[tuple[str, str], int] = {}
     label = layout.get("占位标签", "指标{n}:")
     for ind in indicators:
@@ -125,7 +126,7 @@ def department_view(dy: DepartmentYear) -> View:
     total_wan = format_wan(sum((p.budget.total for p in projects), Decimal(0)))
 
     def section(i: int, key: str) -> str:
-        return fill(L.get("章节编号", "{cn}、"), **number_fields(i)) + L.get(key, "")
+        return fill(L.get("章节编号", "{cn}、"), **number_fields(i)) + str(L.get(key, ""))
 
     sections: dict[str, str] = {}
     subgoals: list[View] = []

@@ -33,6 +33,7 @@ SCHEMA_FILES: dict[str, str] = {
     "department": "departments/*/department.yaml",
     "goals": "departments/*/*/goals.yaml",
     "project": "departments/*/*/projects/*.yaml",
+    "results": "departments/*/*/results/*.yaml",
 }
 
 
@@ -48,8 +49,9 @@ def kind_of(root: Path, path: Path) -> str | None:
         return "department"
     if len(parts) == 4 and parts[0] == "departments" and parts[3] == "goals.yaml":
         return "goals"
-    if len(parts) == 5 and parts[0] == "departments" and parts[3] == "projects" and path.suffix in (".yaml", ".yml"):
-        return "project"
+    if len(parts) == 5 and parts[0] == "departments" and parts[3] in ("projects", "results") \
+            and path.suffix in (".yaml", ".yml"):
+        return "project" if parts[3] == "projects" else "results"
     return None
 
 

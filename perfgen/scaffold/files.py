@@ -10,9 +10,10 @@ from typing import Any
 import jinja2
 
 from perfgen.errors import UserError
-from perfgen.scaffold import editor
-from perfgen.scaffold.editor import SCHEMA_FILES, modeline_target
 from perfgen.render.package import write_atomic
+from perfgen.scaffold import editor
+from perfgen.scaffold.editor import SCHEMA_FILES as SCHEMA_FILES  # re-exported: one list, used by docsgen
+from perfgen.scaffold.editor import modeline_target as modeline_target
 
 SKELETONS = Path(__file__).resolve().parent / "skeletons"
 

@@ -13,7 +13,13 @@ from perfgen.cache import CACHE_DIR
 from perfgen.errors import UserError
 from perfgen.scaffold import editor
 from perfgen.scaffold.files import (
-    ScaffoldReport, add_schemas, check_year, default_year, modeline_target, render, write_new,
+    ScaffoldReport,
+    add_schemas,
+    check_year,
+    default_year,
+    modeline_target,
+    render,
+    write_new,
 )
 
 ISSUER_PLACEHOLDER = "待填写：印发单位，例如“某某县财政局”"

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from typing import Any, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from perfgen.errors import Finding
 from perfgen.validate import schema_check
@@ -18,9 +19,6 @@ from perfgen.yamlsource import YamlDocument
 
 PLACEHOLDER = "待填写"
 CODE = "placeholder.unfilled"
-# The schemas mark every must-fill string with this pattern (and a “请填写…” patternErrorMessage), so
-# the editor underlines a blank in Chinese; perfgen reports blanks itself, so schema_check ignores it.
-MUST_FILL_PATTERN = "^(?!\\s*待填写)"
 
 Path_ = tuple[str | int, ...]
 

@@ -143,7 +143,7 @@ class Client:
             self.proc.kill()
             self.proc.wait()
 
-    def __enter__(self) -> "Client":
+    def __enter__(self) -> Client:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -245,6 +245,7 @@ def measure(repo: Path, tmp: Path) -> Counts:
 
 if __name__ == "__main__":
     import tempfile
+
     from lsp import install
     why = install()
     if why:
