@@ -28,10 +28,9 @@ def validate_command(obj: Context, paths: tuple[Path, ...], fmt: str, strict: bo
       perfgen validate --format json > findings.json
     """
     from perfgen.validate.report import as_json, as_text  # imported here: the CLI starts fast
-    from perfgen.validate.run import validate
+    from perfgen.validate.run import files_checked, validate
     result, findings = validate(obj.root, list(paths))
-    files = len(result.files) if not paths else len({f.file for f in findings} | {
-        f for f in result.files if any(f.startswith(str(p).strip("./")) for p in paths)})
+    files = files_checked(result, obj.root, list(paths))
     out = as_json(findings, files) if fmt == "json" else as_text(findings, files)
     click.echo(out)
     bad = [f for f in findings if f.severity == "error" or (strict and f.severity == "warning")]
