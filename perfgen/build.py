@@ -254,13 +254,8 @@ def _checked_plan(root: Path, result: LoadResult, options: BuildOptions,
                         findings=errors)
     report.errors = errors
     on_disk = selection.department_years_on_disk(root)
-    chosen = set(options.departments or on_disk)
-    for dept, years in sorted(bad.items()):
-        for year in sorted(years if years is not None else on_disk.get(dept, [])):
-            if dept in chosen and (not options.years or year in options.years):
-                n = sum(1 for f in errors if selection.scope_of(f.file)[0] == dept)
-                report.skipped.append(f"{year} 年 {dept}（{n} 个错误）")
     broken = {(d, y) for d, ys in bad.items() for y in (ys if ys is not None else on_disk.get(d, []))}
+    _list_skipped(errors, broken, options, report)
     if report.skipped and options.departments:  # a skipped department may not be in the model at all
         loadable = [d for d in options.departments if d in result.workspace.departments]
         if not loadable:
@@ -274,6 +269,16 @@ def _checked_plan(root: Path, result: LoadResult, options: BuildOptions,
     for y in sorted(set(plan) - complete):
         report.skipped.append(f"{y} 年汇编（有部门未通过检查）")
     return plan, complete
+
+
+def _list_skipped(errors: list[Finding], broken: set[tuple[str, int]], options: BuildOptions,
+                  report: BuildReport) -> None:
+    """Name each chosen department-year that has errors, with how many."""
+    from perfgen.selection import scope_of
+    for dept, year in sorted(broken, key=lambda k: (k[1], k[0])):
+        if (not options.departments or dept in options.departments) and (not options.years or year in options.years):
+            n = sum(1 for f in errors if scope_of(f.file)[0] == dept)
+            report.skipped.append(f"{year} 年 {dept}（{n} 个错误）")
 
 
 def _write_documents(root: Path, result: LoadResult, options: BuildOptions, plan: dict[int, list[DepartmentYear]],
