@@ -132,20 +132,26 @@ def test_init_writes_a_workspace_editors_and_ci_understand(tmp_path: Path) -> No
                 ".github/workflows/perfgen.yml", *(f"schemas/{k}.schema.json" for k in resources.SCHEMA_KINDS)):
         assert (root / rel).exists(), rel
     assert "build/" in (root / ".gitignore").read_text(encoding="utf-8").split("\n")
-    # every modeline points at the workspace's copy of the right schema, equal to the shipped one
+    # every modeline points at the workspace's schema for that file (a project: its profile's),
+    # and the VS Code settings map that same schema to the file
     settings = json.loads((root / ".vscode/settings.json").read_text(encoding="utf-8"))["yaml.schemas"]
     for path in sorted(root.rglob("*.yaml")):
         rel = path.relative_to(root).as_posix()
         kind = next(k for k, glob in SCHEMA_FILES.items() if fnmatch.fnmatch(rel, glob) and rel.count("/") == glob.count("/"))
         first = path.read_text(encoding="utf-8").split("\n")[0]
         target = (path.parent / first.removeprefix("# yaml-language-server: $schema=")).resolve()
-        assert target == (root / "schemas" / f"{kind}.schema.json").resolve(), rel
-        assert target.read_bytes() == resources.schema_path(kind).read_bytes()
-        # …and the VS Code settings map that same schema to this file
-        globs = settings[f"./schemas/{kind}.schema.json"]
+        name = "project.common.schema.json" if kind == "project" else f"{kind}.schema.json"
+        assert target == (root / "schemas" / name).resolve(), rel
+        if kind != "project":
+            assert target.read_bytes() == resources.schema_path(kind).read_bytes()
+        globs = settings[f"./schemas/{name}"]
         assert any(fnmatch.fnmatch("/" + rel, g) for g in globs), (rel, globs)
     for schema in settings:
         assert (root / schema).exists()
+    # the profile's schema lists its categories, with a Chinese message naming them
+    profile = json.loads((root / "schemas/project.common.schema.json").read_text(encoding="utf-8"))
+    level2 = profile["properties"]["绩效指标"]["items"]["properties"]["二级指标"]
+    assert "数量指标" in level2["enum"] and "数量指标" in level2["errorMessage"]
 
 
 def test_ci_example_runs_validate_review_build_and_keeps_the_documents(tmp_path: Path) -> None:
@@ -185,8 +191,15 @@ def test_init_notes_a_stale_schema_copy(tmp_path: Path) -> None:
     run("init", str(root), ok=True)
     (root / "schemas/project.schema.json").write_text("{}", encoding="utf-8")
     r = run("init", str(root), ok=True)
-    assert "schemas/project.schema.json 与当前 perfgen 自带的版本不同" in r.output
+    assert "schemas/project.schema.json 与工作区的指标体系或当前 perfgen 自带的版本不同" in r.output
+    assert "运行 perfgen schemas" in r.output
     assert (root / "schemas/project.schema.json").read_text(encoding="utf-8") == "{}"
+    # validate warns about it too; perfgen schemas puts it right
+    r = run("--root", str(root), "validate")
+    assert "schemas/project.schema.json" in r.output and "perfgen schemas" in r.output
+    run("--root", str(root), "schemas", ok=True)
+    assert (root / "schemas/project.schema.json").read_bytes() == resources.schema_path("project").read_bytes()
+    assert "0 个警告" in run("--root", str(root), "validate").output
 
 
 @pytest.mark.parametrize("args, message", [
