@@ -11,10 +11,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from perfgen import cache, resources, yamlsource
+from perfgen import cache, resources, safeformat, yamlsource
 from perfgen.errors import Finding, UserError
 from perfgen.loaded import LoadResult
 from perfgen.loaded import kind_of as _kind_of
+from perfgen.loaded import rel_path as _rel
 from perfgen.model.amounts import to_yuan
 from perfgen.model.entities import (
     Budget,
@@ -30,39 +31,22 @@ from perfgen.model.entities import (
     WorkspaceSettings,
     YearGoals,
 )
+from perfgen.model.ids import ID_RE as ID_RE
 from perfgen.model.taxonomy import Taxonomy, taxonomy_from_data
+from perfgen.model.text import text_lines as _text
 from perfgen.model.values import ValueSyntaxError, parse_value
 from perfgen.validate import placeholders, rules, schema_check
 
-ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 YEAR_RE = re.compile(r"^\d{4}$")
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 DEFAULT_TITLE = "{年度}年部门预算绩效目标汇编"
+TITLE_FIELDS = ("年度",)  # the fields perfgen.yaml 标题 receives
 DEFAULT_ISSUER = "财政局"
 
 
-def _rel(root: Path, path: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()  # paths found by walking root: no resolve needed
-    except ValueError:
-        pass
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
-def _text(value: Any) -> list[str]:
-    """A Text field (string or list of strings) as lines; each line prints as one paragraph."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return value.replace("\r\n", "\n").split("\n") if value != "" else []
-    lines: list[str] = []
-    for item in value:
-        lines.extend(str(item).replace("\r\n", "\n").split("\n"))
-    return lines
 
 
 class _Loader:
@@ -230,8 +214,14 @@ class _Loader:
             doc = self.read(settings_path, "workspace")
             if doc is not None:
                 d = doc.data
+                title = d.get("标题", DEFAULT_TITLE)
+                bad = safeformat.check(title, TITLE_FIELDS)
+                if bad is not None:
+                    line, col = doc.position(("标题",))
+                    self.add(doc.rel, f"汇编标题“{title[:80]}”有误：{bad.message}", bad.hint, "workspace.format", line, col)
+                    title = DEFAULT_TITLE
                 ws.settings = WorkspaceSettings(
-                    title=d.get("标题", DEFAULT_TITLE), issuer=d.get("印发单位", DEFAULT_ISSUER),
+                    title=title, issuer=d.get("印发单位", DEFAULT_ISSUER),
                     default_year=d.get("默认年度"), department_order=list(d.get("部门顺序", [])))
         depts_dir = self.root / "departments"
         if not depts_dir.is_dir():
@@ -489,5 +479,5 @@ def load_workspace(root: Path, preread: dict[Path, bytes] | None = None) -> Load
     result = loader.load()
     rules.check(result)
     from perfgen.results.load import attach  # results beside the goals (perfgen/results/)
-    attach(loader, result, ID_RE)
+    attach(loader, result)
     return result

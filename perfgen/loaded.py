@@ -6,6 +6,7 @@ importing the loader that runs them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from perfgen import yamlsource
 from perfgen.errors import Finding
@@ -60,3 +61,15 @@ def kind_of(rel: str) -> str | None:
     if "/results/" in rel:
         return "results"
     return None
+
+
+def rel_path(root: Path, path: Path) -> str:
+    """A path as the workspace-relative name findings and documents are keyed by."""
+    try:
+        return path.relative_to(root).as_posix()  # paths found by walking root: no resolve needed
+    except ValueError:
+        pass
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

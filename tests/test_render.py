@@ -157,7 +157,7 @@ def test_libreoffice_opens_every_output_and_toc_has_page_numbers(shipped: Path, 
     out = tmp_path / "pdf"
     report = build(shipped, BuildOptions(out=out, pdf=True))
     # every output opened and converted: 4 department documents and 4 volumes
-    assert len(report.pdfs) == 8 and all(p.stat().st_size > 10_000 for p in report.pdfs)
+    assert len(report.pdfs) == 8 + 5 and all(p.stat().st_size > 10_000 for p in report.pdfs)
     text = subprocess.run(["pdftotext", "-f", "1", "-l", "3", str(out / "2025/volume.pdf"), "-"],
                           capture_output=True, text=True).stdout
     assert "目 录" in text or "目  录" in text or "目录" in text.replace(" ", "")

@@ -7,12 +7,11 @@ rule id, a parameter or a {placeholder} is a located Chinese message, not a cras
 from __future__ import annotations
 
 import difflib
-import string
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from perfgen import resources, yamlsource
+from perfgen import resources, safeformat, yamlsource
 from perfgen.errors import Finding, Severity, UserError
 from perfgen.review.registry import WORDS, Choices, RuleSpec, fits, kind_name
 from perfgen.review.rules import specs
@@ -154,13 +153,6 @@ def load_ruleset(root: Path, spec: str | None = None) -> RuleSet:
 # ── checking one file ─────────────────────────────────────────────────────────────────────
 
 
-def _placeholders(text: str) -> list[str] | None:
-    try:
-        return [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
-    except ValueError:
-        return None
-
-
 def _suggest(word: str, options: list[str] | tuple[str, ...]) -> str:
     close = difflib.get_close_matches(str(word), [str(o) for o in options], n=1, cutoff=0.4)
     return f"是不是“{close[0]}”？" if close else ""
@@ -182,15 +174,8 @@ class _Checker:
             return
         if facts is None:
             return
-        names = _placeholders(value)
-        if names is None:
-            self.add(path, "大括号不成对", "占位符写成 {名称}；要印出大括号本身，写成 {{ 或 }}。")
-            return
-        for name in names:
-            if name not in facts:
-                self.add(path, f"没有“{{{name}}}”这个占位符",
-                         _suggest(name, facts) + ("可用的占位符：" + "、".join("{" + f + "}" for f in facts) if facts
-                                                  else "这条规则没有占位符。"))
+        for bad in safeformat.problems(value, facts):
+            self.add(path, bad.message, bad.hint)
 
 
 def _check_layer(doc: yamlsource.YamlDocument) -> list[Finding]:
