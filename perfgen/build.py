@@ -291,7 +291,7 @@ def build(root: Path, options: BuildOptions, progress: Progress = lambda s: None
         report.documents.extend(paths)
         results = _result_documents(root, dys, folder)
         if options.pdf and results:
-            _pdfs(results, folder, report, progress, None, options.jobs)
+            _pdfs(results, folder, report, progress, None, options.jobs)  # 自评表/监控表 are published too
         report.documents.extend(results)
     if renders is not None:
         renders.save()

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pdfgrid  # tests/ is on sys.path (pytest prepends the test folder)
@@ -22,8 +23,13 @@ from perfgen.errors import UserError
 from perfgen.render import pdf as pdfmod
 
 ROOT = Path(__file__).resolve().parent.parent
-needs_lo = pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
-                              reason="LibreOffice/poppler not installed")
+_lo = pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+                         reason="LibreOffice/poppler not installed")
+
+
+def needs_lo(test: Callable[..., None]) -> Callable[..., None]:
+    """Runs LibreOffice: slow, and an acceptance test (.ci/run fails if it is skipped)."""
+    return pytest.mark.slow(pytest.mark.acceptance(_lo(test)))
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +59,7 @@ def _without_overflow_punct(docx: bytes) -> bytes:
 @needs_lo
 def test_no_shipped_pdf_loses_a_character(pdf_build: Path) -> None:
     pairs = sorted(pdf_build.glob("*/*.docx"))
-    assert len(pairs) == 8 + 5  # with the 自评表 and 监控表 of the illustrative results
+    assert len(pairs) >= 8  # four department documents, four volumes, and the 自评表/监控表
     for docx in pairs:
         assert pdfmod.lost_text(docx.read_bytes(), docx.with_suffix(".pdf")) is None, docx
 
