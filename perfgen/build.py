@@ -56,6 +56,7 @@ class BuildReport:
     seconds: float = 0.0
     unchanged: bool = False
     warnings: list[str] = field(default_factory=list)
+    font_substitutes: dict[str, str] = field(default_factory=dict)  # official font -> face in the PDFs
 
     def summary(self) -> str:
         if self.unchanged:
@@ -66,7 +67,11 @@ class BuildReport:
         if self.pdfs:
             parts.append(f"{len(self.pdfs)} 个 PDF（共 {self.pages} 页）")
         parts.append(f"{self.tables} 张绩效目标表")
-        return "，".join(parts) + f"，用时 {self.seconds:.1f} 秒。"
+        text = "，".join(parts) + f"，用时 {self.seconds:.1f} 秒。"
+        if self.pdfs and self.font_substitutes:
+            from perfgen.render.fonts import describe
+            text += "\n" + describe(self.font_substitutes)
+        return text
 
 
 # -- selection ----------------------------------------------------------------------------------
@@ -271,7 +276,7 @@ def build(root: Path, options: BuildOptions, progress: Progress = lambda s: None
         if options.volume and full_year:
             progress(f"{year} 年汇编：{len(chapters)} 个部门")
             if options.pdf:
-                _pdfs(paths, folder, report, progress, chapters)
+                _pdfs(paths, folder, report, progress, chapters, options.jobs)
             volume_bytes, entries = compose_volume(root, year, _volume_title(result, year),
                                                    result.workspace.settings.issuer, chapters)
             write_atomic(folder / "volume.docx", volume_bytes)
@@ -282,8 +287,9 @@ def build(root: Path, options: BuildOptions, progress: Progress = lambda s: None
                     report.warnings.append(f"目录中有 {len(missing)} 项未能确定页码：{missing[0]}")
                 _volume_pdf(volume_bytes, folder, report)
         elif options.pdf:
-            _pdfs(paths, folder, report, progress, None)
+            _pdfs(paths, folder, report, progress, None, options.jobs)
         report.documents.extend(paths)
+        report.documents.extend(_result_documents(root, dys, folder))
     if renders is not None:
         renders.save()
         _prune_bodies(bodies, set(fingerprints.values()) | _other_bodies(renders))
@@ -294,6 +300,17 @@ def build(root: Path, options: BuildOptions, progress: Progress = lambda s: None
         state.save()
     report.seconds = time.perf_counter() - start
     return report
+
+
+def _result_documents(root: Path, dys: list[DepartmentYear], folder: Path) -> list[Path]:
+    """The 自评表 and 监控表 of each department-year that has results (perfgen/results/)."""
+    from perfgen.results.documents import render_results
+    written = []
+    for dy in dys:
+        for name, data in render_results(root, dy).items():
+            write_atomic(folder / name, data)
+            written.append(folder / name)
+    return written
 
 
 def _save_body(path: Path, body: bytes) -> None:
@@ -347,15 +364,20 @@ def _prune_bodies(folder: Path, keep: set[str]) -> None:
 # -- PDFs ----------------------------------------------------------------------------------------
 
 def _pdfs(paths: list[Path], folder: Path, report: BuildReport, progress: Progress,
-          chapters: list[Chapter] | None) -> None:
-    """Convert to PDF in a temporary folder, move each PDF into place atomically, and note each
-    chapter's page count and heading pages for the volume's table of contents."""
+          chapters: list[Chapter] | None, jobs: int | None) -> None:
+    """Convert to PDF in a temporary folder (in parallel LibreOffice processes), check that each
+    PDF kept the document's text, move each PDF into place atomically, and note each chapter's page
+    count and heading pages for the volume's table of contents."""
     from perfgen.render import pdf as pdfmod
     progress(f"转换 PDF：{len(paths)} 个文件")
     with tempfile.TemporaryDirectory(prefix="perfgen-pdf-") as tmp:
-        pdfs = pdfmod.convert_to_pdf(paths, Path(tmp))
+        if not report.font_substitutes:
+            from perfgen.render import fonts
+            report.font_substitutes = fonts.substitutes(fonts.write_config(Path(tmp)))
+        pdfs = pdfmod.convert_to_pdf(paths, Path(tmp) / "pdf", jobs=_pdf_jobs(jobs))
         page = 1
         for i, (docx, pdf) in enumerate(pdfs.items()):
+            pdfmod.check_text(docx.read_bytes(), pdf, docx.name)
             pages = pdfmod.page_texts(pdf)
             target = folder / (docx.stem + ".pdf")
             write_atomic(target, pdf.read_bytes())
@@ -369,12 +391,18 @@ def _pdfs(paths: list[Path], folder: Path, report: BuildReport, progress: Progre
                 page += 1 + len(pages)  # the divider page, then the chapter
 
 
+def _pdf_jobs(jobs: int | None) -> int:
+    """LibreOffice processes to run at once: one per core, at most 4 (each needs a few hundred MB)."""
+    return max(1, min(jobs or os.cpu_count() or 1, 4))
+
+
 def _volume_pdf(volume_bytes: bytes, folder: Path, report: BuildReport) -> None:
     from perfgen.render import pdf as pdfmod
     with tempfile.TemporaryDirectory(prefix="perfgen-vol-") as tmp:
         tmp_docx = Path(tmp) / "volume.docx"
         tmp_docx.write_bytes(volume_bytes)
         pdf = pdfmod.convert_to_pdf([tmp_docx], Path(tmp) / "pdf")[tmp_docx]
+        pdfmod.check_text(volume_bytes, pdf, "volume.docx")
         write_atomic(folder / "volume.pdf", pdf.read_bytes())
         report.pdfs.append(folder / "volume.pdf")
         report.pages += len(pdfmod.page_texts(pdf))
