@@ -1,4 +1,4 @@
-"""`perfgen template check`."""
+"""`perfgen template check` and `perfgen template copy`."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -108,21 +108,7 @@ def copy_command(obj: Context, name: str, new_name: str | None) -> None:
       perfgen template copy hebei
       perfgen template copy hebei --as hebei-tangshan
     """
-    import re
-    import shutil
-    target_name = new_name or name
-    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", target_name):
-        raise UserError(f"模板名“{target_name}”不合规", "只能用小写英文字母、数字和连字符，例如 hebei-tangshan。")
-    source = None
-    for folder in resources.search_dirs(obj.root, "templates"):
-        if (folder / name / "template.docx").exists():
-            source = folder / name
-    if source is None:
-        raise UserError(f"没有名为“{name}”的模板", "可用的模板：" + "、".join(resources.available(obj.root, "templates")))
-    target = obj.root / "templates" / target_name
-    if target.exists():
-        raise UserError(f"{target} 已存在，未覆盖", "换一个名字（--as），或先删除/改名已有的目录。")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(source, target)
+    from perfgen.scaffold.template_copy import copy_template
+    target = copy_template(obj.root, name, new_name)
     click.echo(f"已复制到 {target}")
-    click.echo(f"在 department.yaml 中写“模板: {target_name}”即可使用；修改后运行 perfgen template check。")
+    click.echo(f"在 department.yaml 中写“模板: {target.name}”即可使用；修改后运行 perfgen template check。")

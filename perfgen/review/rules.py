@@ -405,3 +405,7 @@ def specs() -> dict[str, RuleSpec]:
     """Every rule, in the order they run: the ones this module registered as it was imported."""
     from perfgen.review import form_rules  # noqa: F401  (registers the national forms' task-total)
     return REGISTRY
+
+
+# the rules on monitoring and self-evaluation results run after the rules on the goals
+from perfgen.review import result_rules  # noqa: E402, F401  (registration side effect)
