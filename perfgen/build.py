@@ -289,7 +289,10 @@ def build(root: Path, options: BuildOptions, progress: Progress = lambda s: None
         elif options.pdf:
             _pdfs(paths, folder, report, progress, None, options.jobs)
         report.documents.extend(paths)
-        report.documents.extend(_result_documents(root, dys, folder))
+        results = _result_documents(root, dys, folder)
+        if options.pdf and results:
+            _pdfs(results, folder, report, progress, None, options.jobs)  # 自评表/监控表 are published too
+        report.documents.extend(results)
     if renders is not None:
         renders.save()
         _prune_bodies(bodies, set(fingerprints.values()) | _other_bodies(renders))

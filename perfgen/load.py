@@ -479,5 +479,5 @@ def load_workspace(root: Path, preread: dict[Path, bytes] | None = None) -> Load
     result = loader.load()
     rules.check(result)
     from perfgen.results.load import attach  # results beside the goals (perfgen/results/)
-    attach(loader, result)
+    attach(loader, result, ID_RE)
     return result

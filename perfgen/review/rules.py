@@ -403,3 +403,7 @@ def text_amount(dy: DepartmentYear, ctx: RuleContext) -> Iterator[Issue]:
 def specs() -> dict[str, RuleSpec]:
     """Every rule, in the order they run: the ones this module registered as it was imported."""
     return REGISTRY
+
+
+# the rules on monitoring and self-evaluation results run after the rules on the goals
+from perfgen.review import result_rules  # noqa: E402, F401  (registration side effect)
