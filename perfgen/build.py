@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from perfgen import cache, resources
+from perfgen import cache, paths, resources
 from perfgen.errors import UserError
 from perfgen.render.package import write_atomic
 
@@ -134,6 +134,10 @@ def _dept_fingerprint(root: Path, groups: dict[tuple[str, str], list[tuple[str, 
         _file_digest(resources.find_named(root, "profiles", dept.profile, ".yaml")), str(options.pdf).encode())
 
 
+_FINGERPRINT_LIMIT = 256 * 1024 * 1024  # templates may carry images; YAML files have their own, smaller limit
+_MAX_YAML = 2 * 1024 * 1024  # yamlsource.MAX_BYTES (not imported: a no-change build loads no YAML code)
+
+
 def inputs_fingerprint(root: Path, options: BuildOptions, keep: dict[Path, bytes] | None = None) -> str:
     """Everything a build reads, hashed without parsing: equal fingerprints mean equal outputs.
     The bytes of workspace files are kept in `keep` so the loader need not read them again."""
@@ -144,8 +148,12 @@ def inputs_fingerprint(root: Path, options: BuildOptions, keep: dict[Path, bytes
         if base.is_dir():
             for path in sorted(base.rglob("*")):
                 if path.is_file() and "__pycache__" not in path.parts:
-                    data = path.read_bytes()
                     parts.append(str(path.relative_to(base)).encode())
+                    try:  # only regular files, within a limit: a link to /dev/zero or a FIFO is no input
+                        data = paths.read_limited(path, _MAX_YAML if base == root / "departments" else _FINGERPRINT_LIMIT)
+                    except paths.FileProblem as problem:
+                        parts.append(b"\0" + problem.code.encode())
+                        continue
                     parts.append(data)
                     if keep is not None and base == root / "departments":
                         keep[path] = data
@@ -202,6 +210,8 @@ def _render_all(root: Path, result: LoadResult, keys: list[tuple[str, int]], job
 def build(root: Path, options: BuildOptions, progress: Progress = lambda s: None) -> BuildReport:
     start = time.perf_counter()
     out_root = options.out or root / "build"
+    from perfgen.leftovers import clean_after_killed_runs
+    clean_after_killed_runs(root, out_root)
     use_cache = options.use_cache and cache.enabled()
     state = cache.Store(root, "build") if use_cache else None
     preread: dict[Path, bytes] = {}
