@@ -183,13 +183,13 @@ def make_styles(doc) -> None:
 # The built-in 标题 styles a user picks in Word or WPS (blue Calibri / MS Gothic in python-docx's
 # default template) set as the 公文 heading levels: 一、黑体 / （一）楷体 / 1. 仿宋加粗 / （1）仿宋.
 _BUILTIN = {
-    "Title": dict(east_asia=XIAOBIAOSONG, size=TITLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER, line_twips=None,
-                  space_after=12),
-    "Subtitle": dict(east_asia=KAITI, size=BODY_PT, align=WD_ALIGN_PARAGRAPH.CENTER),
-    "Heading 1": dict(east_asia=HEITI, size=BODY_PT, indent_chars=2, keep_next=True, outline=0),
-    "Heading 2": dict(east_asia=KAITI, size=BODY_PT, indent_chars=2, keep_next=True, outline=1),
-    "Heading 3": dict(east_asia=FANGSONG, size=BODY_PT, bold=True, indent_chars=2, keep_next=True, outline=2),
-    **{f"Heading {n}": dict(east_asia=FANGSONG, size=BODY_PT, indent_chars=2, keep_next=True, outline=n - 1)
+    "Title": {"east_asia": XIAOBIAOSONG, "size": TITLE_PT, "align": WD_ALIGN_PARAGRAPH.CENTER, "line_twips": None,
+                  "space_after": 12},
+    "Subtitle": {"east_asia": KAITI, "size": BODY_PT, "align": WD_ALIGN_PARAGRAPH.CENTER},
+    "Heading 1": {"east_asia": HEITI, "size": BODY_PT, "indent_chars": 2, "keep_next": True, "outline": 0},
+    "Heading 2": {"east_asia": KAITI, "size": BODY_PT, "indent_chars": 2, "keep_next": True, "outline": 1},
+    "Heading 3": {"east_asia": FANGSONG, "size": BODY_PT, "bold": True, "indent_chars": 2, "keep_next": True, "outline": 2},
+    **{f"Heading {n}": {"east_asia": FANGSONG, "size": BODY_PT, "indent_chars": 2, "keep_next": True, "outline": n - 1}
        for n in range(4, 10)},
 }
 
@@ -680,8 +680,8 @@ def _native(name: str, data: bytes) -> bytes:
         # the script fonts Word uses for zh-CN text that names a theme font
         head, minor = data.split(b"<a:minorFont>", 1)   # <a:majorFont> comes first
         hans = rb'<a:font script="Hans" typeface="[^"]*"/>'
-        head = re.sub(hans, f'<a:font script="Hans" typeface="{HEITI}"/>'.encode("utf-8"), head)
-        minor = re.sub(hans, f'<a:font script="Hans" typeface="{FANGSONG}"/>'.encode("utf-8"), minor)
+        head = re.sub(hans, f'<a:font script="Hans" typeface="{HEITI}"/>'.encode(), head)
+        minor = re.sub(hans, f'<a:font script="Hans" typeface="{FANGSONG}"/>'.encode(), minor)
         data = head + b"<a:minorFont>" + minor
     return data
 

@@ -52,8 +52,8 @@ def _without_overflow_punct(docx: bytes) -> bytes:
 @pytest.mark.slow
 @needs_lo
 def test_no_shipped_pdf_loses_a_character(pdf_build: Path) -> None:
-    pairs = sorted(pdf_build.glob("*/*.docx"))
-    assert len(pairs) == 8
+    pairs = [d for d in sorted(pdf_build.glob("*/*.docx")) if d.with_suffix(".pdf").exists()]
+    assert len(pairs) >= 8   # the four department documents and the four volumes at least
     for docx in pairs:
         assert pdfmod.lost_text(docx.read_bytes(), docx.with_suffix(".pdf")) is None, docx
 

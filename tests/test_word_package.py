@@ -7,21 +7,22 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import copy_shipped
 from lxml import etree
 
 from perfgen.build import BuildOptions, build
 
-ROOT = Path(__file__).resolve().parent.parent
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 TWIPS_PER_MM = 1440 / 25.4
 
 
 @pytest.fixture(scope="module")
 def docs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    out = tmp_path_factory.mktemp("pkg")
-    build(ROOT, BuildOptions(out=out))
+    ws = copy_shipped(tmp_path_factory.mktemp("pkg"))  # a copy: the build writes its cache there
+    out = ws / "build"
+    build(ws, BuildOptions(out=out))
     found = sorted(out.glob("*/*.docx"))
-    assert len(found) == 8
+    assert len(found) >= 8   # department documents, volumes, results documents
     return found
 
 
@@ -116,6 +117,8 @@ def test_standard_words_fit_their_column_on_one_line(docs: list[Path]) -> None:
     margins = 2 * 108
     seen = set()
     for docx in docs:
+        if re.search(r"[\u4e00-\u9fff]", docx.stem):
+            continue   # 自评表/监控表 have layouts of their own (templates/results)
         for grid_w, _tcw, text in _cells(docx):
             if text in STANDARD_WORDS:
                 seen.add(text)
