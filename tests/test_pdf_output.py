@@ -241,3 +241,29 @@ def test_no_hebei_form_is_torn_from_its_indicator_table(pdf_build: Path, doc: st
     for text in pages:   # no page starts inside a form
         assert not re.match(r"(—\d+—)?（%）", text)
     assert forms >= 5
+
+
+# -- the volume: metadata and bookmarks ----------------------------------------------------------
+
+def _outline_titles(pdf: Path) -> list[str]:
+    """Bookmark titles LibreOffice wrote (uncompressed outline items, UTF-16 hex strings)."""
+    data = pdf.read_bytes()
+    titles = []
+    for m in re.finditer(rb"/Title\s*<([0-9A-Fa-f]+)>", data):
+        titles.append(bytes.fromhex(m.group(1).decode()).decode("utf-16"))
+    return titles
+
+
+@pytest.mark.slow
+@needs_lo
+def test_volume_pdf_has_title_author_and_a_bookmark_per_department_and_part(pdf_build: Path) -> None:
+    from perfgen.load import load_workspace
+    ws = load_workspace(pdf_build.parent).workspace
+    info = subprocess.run(["pdfinfo", str(pdf_build / "2022/volume.pdf")], capture_output=True, text=True,
+                          check=True).stdout
+    assert re.search(r"^Author:\s+" + re.escape(ws.settings.issuer) + "$", info, re.M), info
+    assert re.search(r"^Title:\s+.*2022.*汇编", info, re.M), info
+    titles = _outline_titles(pdf_build / "2022/volume.pdf")
+    names = [d.name for d in ws.departments.values() if 2022 in d.years]
+    assert names and all(n in titles for n in names), titles
+    assert {"第一部分", "第二部分"} <= set(titles), titles

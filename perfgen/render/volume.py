@@ -24,6 +24,7 @@ from lxml import etree
 from perfgen.errors import UserError
 from perfgen.render.compiled import Rendered, compiled, root_tag
 from perfgen.render.document import template_path
+from perfgen.render.ooxml import core_xml
 from perfgen.render.package import FIXED_DATE
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -248,6 +249,8 @@ def compose_volume(root: Path, year: int, title: str, issuer: str,
                 data = document_bytes
             elif info.filename == "word/styles.xml" and styles is not None:
                 data = styles
+            elif info.filename == "docProps/core.xml":   # the issuer is the author (PDF metadata)
+                data = core_xml(title, year, issuer)
             fixed = zipfile.ZipInfo(info.filename, FIXED_DATE)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
