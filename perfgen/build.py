@@ -225,6 +225,7 @@ def build(root: Path, options: BuildOptions, progress: Progress = lambda s: None
     report = BuildReport(warnings=[f.format() for f in result.findings if f.severity == "warning"])
     plan = _select(result, options)
     renders = cache.Store(root, "render") if use_cache else None
+    pdf_store = cache.Store(root, "pdf") if use_cache and options.pdf else None
     bodies = root / cache.CACHE_DIR / "bodies"
 
     # What must be rendered, and what can be reused from the last build.
@@ -276,7 +277,7 @@ def build(root: Path, options: BuildOptions, progress: Progress = lambda s: None
         if options.volume and full_year:
             progress(f"{year} 年汇编：{len(chapters)} 个部门")
             if options.pdf:
-                _pdfs(paths, folder, report, progress, chapters, options.jobs)
+                _pdfs(paths, folder, report, progress, chapters, options.jobs, pdf_store)
             volume_bytes, entries = compose_volume(root, year, _volume_title(result, year),
                                                    result.workspace.settings.issuer, chapters)
             write_atomic(folder / "volume.docx", volume_bytes)
@@ -285,11 +286,13 @@ def build(root: Path, options: BuildOptions, progress: Progress = lambda s: None
                 missing = [e.text for e in entries if e.page is None]
                 if missing:
                     report.warnings.append(f"目录中有 {len(missing)} 项未能确定页码：{missing[0]}")
-                _volume_pdf(volume_bytes, folder, report)
+                _volume_pdf(volume_bytes, folder, report, pdf_store)
         elif options.pdf:
-            _pdfs(paths, folder, report, progress, None, options.jobs)
+            _pdfs(paths, folder, report, progress, None, options.jobs, pdf_store)
         report.documents.extend(paths)
         report.documents.extend(_result_documents(root, dys, folder))
+    if pdf_store is not None:
+        pdf_store.save()
     if renders is not None:
         renders.save()
         _prune_bodies(bodies, set(fingerprints.values()) | _other_bodies(renders))
@@ -364,23 +367,31 @@ def _prune_bodies(folder: Path, keep: set[str]) -> None:
 # -- PDFs ----------------------------------------------------------------------------------------
 
 def _pdfs(paths: list[Path], folder: Path, report: BuildReport, progress: Progress,
-          chapters: list[Chapter] | None, jobs: int | None) -> None:
+          chapters: list[Chapter] | None, jobs: int | None, store: cache.Store | None) -> None:
     """Convert to PDF in a temporary folder (in parallel LibreOffice processes), check that each
     PDF kept the document's text, move each PDF into place atomically, and note each chapter's page
-    count and heading pages for the volume's table of contents."""
+    count and heading pages for the volume's table of contents. A PDF made from the same .docx
+    bytes by the last build is reused, like the .docx outputs."""
     from perfgen.render import pdf as pdfmod
-    progress(f"转换 PDF：{len(paths)} 个文件")
     with tempfile.TemporaryDirectory(prefix="perfgen-pdf-") as tmp:
         if not report.font_substitutes:
             from perfgen.render import fonts
             report.font_substitutes = fonts.substitutes(fonts.write_config(Path(tmp)))
-        pdfs = pdfmod.convert_to_pdf(paths, Path(tmp) / "pdf", jobs=_pdf_jobs(jobs))
+        made: dict[Path, Path] = {}
+        todo = [d for d in paths if _cached_pdf(store, d) is None]
+        if todo:
+            progress(f"转换 PDF：{len(todo)} 个文件")
+            made = pdfmod.convert_to_pdf(todo, Path(tmp) / "pdf", jobs=_pdf_jobs(jobs))
         page = 1
-        for i, (docx, pdf) in enumerate(pdfs.items()):
-            pdfmod.check_text(docx.read_bytes(), pdf, docx.name)
-            pages = pdfmod.page_texts(pdf)
+        for i, docx in enumerate(paths):
             target = folder / (docx.stem + ".pdf")
-            write_atomic(target, pdf.read_bytes())
+            pdf = made.get(docx)
+            if pdf is not None:
+                data = docx.read_bytes()
+                pdfmod.check_text(data, pdf, docx.name)
+                write_atomic(target, pdf.read_bytes())
+                _remember_pdf(store, docx, data, target)
+            pages = pdfmod.page_texts(target)
             report.pdfs.append(target)
             report.pages += len(pages)
             if chapters is not None:
@@ -391,18 +402,38 @@ def _pdfs(paths: list[Path], folder: Path, report: BuildReport, progress: Progre
                 page += 1 + len(pages)  # the divider page, then the chapter
 
 
+def _cached_pdf(store: cache.Store | None, docx: Path, data: bytes | None = None) -> Path | None:
+    """The PDF beside `docx` if the last build made it from these very .docx bytes."""
+    target = docx.with_suffix(".pdf")
+    if store is None or not target.is_file():
+        return None
+    hit = store.get(str(target), cache.digest(data if data is not None else docx.read_bytes()))
+    if hit is not None and hit.get("pdf") == _file_digest(target).decode():
+        return target
+    return None
+
+
+def _remember_pdf(store: cache.Store | None, docx: Path, data: bytes, target: Path) -> None:
+    if store is not None:
+        store.put(str(target), cache.digest(data), {"pdf": _file_digest(target).decode(), "docx": docx.name})
+
+
 def _pdf_jobs(jobs: int | None) -> int:
     """LibreOffice processes to run at once: one per core, at most 4 (each needs a few hundred MB)."""
     return max(1, min(jobs or os.cpu_count() or 1, 4))
 
 
-def _volume_pdf(volume_bytes: bytes, folder: Path, report: BuildReport) -> None:
+def _volume_pdf(volume_bytes: bytes, folder: Path, report: BuildReport, store: cache.Store | None) -> None:
     from perfgen.render import pdf as pdfmod
-    with tempfile.TemporaryDirectory(prefix="perfgen-vol-") as tmp:
-        tmp_docx = Path(tmp) / "volume.docx"
-        tmp_docx.write_bytes(volume_bytes)
-        pdf = pdfmod.convert_to_pdf([tmp_docx], Path(tmp) / "pdf")[tmp_docx]
-        pdfmod.check_text(volume_bytes, pdf, "volume.docx")
-        write_atomic(folder / "volume.pdf", pdf.read_bytes())
-        report.pdfs.append(folder / "volume.pdf")
-        report.pages += len(pdfmod.page_texts(pdf))
+    target = folder / "volume.pdf"
+    docx = folder / "volume.docx"
+    if _cached_pdf(store, docx, volume_bytes) is None:
+        with tempfile.TemporaryDirectory(prefix="perfgen-vol-") as tmp:
+            tmp_docx = Path(tmp) / "volume.docx"
+            tmp_docx.write_bytes(volume_bytes)
+            pdf = pdfmod.convert_to_pdf([tmp_docx], Path(tmp) / "pdf")[tmp_docx]
+            pdfmod.check_text(volume_bytes, pdf, "volume.docx")
+            write_atomic(target, pdf.read_bytes())
+        _remember_pdf(store, docx, volume_bytes, target)
+    report.pdfs.append(target)
+    report.pages += len(pdfmod.page_texts(target))

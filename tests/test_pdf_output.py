@@ -267,3 +267,30 @@ def test_volume_pdf_has_title_author_and_a_bookmark_per_department_and_part(pdf_
     names = [d.name for d in ws.departments.values() if 2022 in d.years]
     assert names and all(n in titles for n in names), titles
     assert {"第一部分", "第二部分"} <= set(titles), titles
+
+
+# -- PDFs are cached like the .docx outputs ------------------------------------------------------
+
+@pytest.mark.slow
+@needs_lo
+def test_only_changed_documents_are_converted_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ws = copy_shipped(tmp_path)
+    options = BuildOptions(out=ws / "build", pdf=True, years=[2021, 2025])
+    build(ws, options)
+    converted: list[str] = []
+    real = pdfmod.convert_to_pdf
+
+    def spy(files, outdir, timeout=900, jobs=1):
+        converted.extend(f.name for f in files)
+        return real(files, outdir, timeout, jobs)
+
+    monkeypatch.setattr(pdfmod, "convert_to_pdf", spy)
+    project = ws / "departments/shanhaiguan-zfw/2021/projects/cheliang-baoxianfei.yaml"
+    project.write_text(project.read_text(encoding="utf-8").replace(
+        "绩效目标: 为政法业务顺利开展提供车辆保证", "绩效目标: 为政法业务顺利开展及时提供车辆保证"), encoding="utf-8")
+    report = build(ws, options)
+    assert sorted(converted) == ["shanhaiguan-zfw.docx", "volume.docx"]
+    assert len(report.pdfs) == 4 and all(p.is_file() for p in report.pdfs)
+    assert "及时提供车辆保证" in "".join(pdfmod.page_texts(ws / "build/2021/shanhaiguan-zfw.pdf")).replace("\n", "")
+    converted.clear()
+    assert build(ws, options).unchanged and converted == []
