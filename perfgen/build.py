@@ -277,9 +277,11 @@ def build(root: Path, options: BuildOptions, progress: Progress = lambda s: None
         if options.volume and full_year:
             progress(f"{year} 年汇编：{len(chapters)} 个部门")
             if options.pdf:
-                _pdfs(paths, folder, report, progress, chapters, options.jobs, pdf_store)
+                _pdfs(paths, folder, report, progress, chapters, options.jobs, pdf_store,
+                      result.workspace.settings.duplex)
             volume_bytes, entries = compose_volume(root, year, _volume_title(result, year),
-                                                   result.workspace.settings.issuer, chapters)
+                                                   result.workspace.settings.issuer, chapters,
+                                                   result.workspace.settings.duplex)
             write_atomic(folder / "volume.docx", volume_bytes)
             paths.append(folder / "volume.docx")
             if options.pdf:
@@ -367,7 +369,8 @@ def _prune_bodies(folder: Path, keep: set[str]) -> None:
 # -- PDFs ----------------------------------------------------------------------------------------
 
 def _pdfs(paths: list[Path], folder: Path, report: BuildReport, progress: Progress,
-          chapters: list[Chapter] | None, jobs: int | None, store: cache.Store | None) -> None:
+          chapters: list[Chapter] | None, jobs: int | None, store: cache.Store | None,
+          duplex: bool = False) -> None:
     """Convert to PDF in a temporary folder (in parallel LibreOffice processes), check that each
     PDF kept the document's text, move each PDF into place atomically, and note each chapter's page
     count and heading pages for the volume's table of contents. A PDF made from the same .docx
@@ -400,6 +403,8 @@ def _pdfs(paths: list[Path], folder: Path, report: BuildReport, progress: Progre
                 found = pdfmod.find_pages(pages, [h.split(" ")[0] for h in chapter.headings])
                 chapter.heading_pages = [page + k if k is not None else None for k in found]
                 page += 1 + len(pages)  # the divider page, then the chapter
+                if duplex and page % 2 == 0:
+                    page += 1           # a blank left-hand page: the next department starts on the right
 
 
 def _cached_pdf(store: cache.Store | None, docx: Path, data: bytes | None = None) -> Path | None:

@@ -294,3 +294,48 @@ def test_only_changed_documents_are_converted_again(tmp_path: Path, monkeypatch:
     assert "及时提供车辆保证" in "".join(pdfmod.page_texts(ws / "build/2021/shanhaiguan-zfw.pdf")).replace("\n", "")
     converted.clear()
     assert build(ws, options).unchanged and converted == []
+
+
+# -- the volume for double-sided printing --------------------------------------------------------
+
+def _county(dest: Path, departments: int, projects: int) -> Path:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from make_workspace import write_workspace
+    finally:
+        sys.path.pop(0)
+    write_workspace(dest, departments, projects, 7, 2025)
+    return dest
+
+
+@pytest.mark.slow
+@needs_lo
+def test_duplex_volume_starts_every_department_on_an_odd_page_and_the_toc_says_so(tmp_path: Path) -> None:
+    from perfgen.load import load_workspace
+    ws = _county(tmp_path / "county", 3, 3)   # departments of 10 pages: a blank page before each next one
+    assert load_workspace(ws).workspace.settings.duplex   # 双面打印 defaults to true for the volume
+    build(ws, BuildOptions(out=ws / "build", pdf=True))
+    names = [d.name for d in sorted(load_workspace(ws).workspace.departments.values(), key=lambda d: d.id)]
+    pages = [re.sub(r"\s+", "", p) for p in pdfmod.page_texts(ws / "build/2025/volume.pdf")]
+    numbers = []
+    for p in pages:
+        m = re.search(r"—(\d+)—$", p)
+        numbers.append(int(m.group(1)) if m else None)
+    dividers, physical = {}, {}
+    for i, p in enumerate(pages):
+        for name in names:
+            if re.fullmatch(re.escape(name) + r"—\d+—", p):
+                dividers[name], physical[name] = numbers[i], i
+    assert set(dividers) == set(names), dividers
+    assert all(n % 2 == 1 for n in dividers.values()), dividers
+    # the blank left-hand pages are in the PDF, so the sheets fall right when printed
+    first = physical[names[0]]
+    assert all(physical[n] - first == dividers[n] - 1 for n in names), (physical, dividers)
+    assert len(set(dividers.values())) == 3 and max(dividers.values()) > 2 * len(names)
+    toc = "".join(pages[:4])
+    for name, n in dividers.items():
+        assert re.search(re.escape(name) + r"\.*" + str(n) + r"(?!\d)", toc), (name, n)
+    # without 双面打印 the departments follow each other directly
+    (ws / "perfgen.yaml").write_text((ws / "perfgen.yaml").read_text(encoding="utf-8") + "\n双面打印: false\n"
+                                     if (ws / "perfgen.yaml").exists() else "双面打印: false\n", encoding="utf-8")
+    assert not load_workspace(ws).workspace.settings.duplex
