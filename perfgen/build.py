@@ -292,7 +292,10 @@ def build(root: Path, options: BuildOptions, progress: Progress = lambda s: None
         elif options.pdf:
             _pdfs(paths, folder, report, progress, None, options.jobs, pdf_store)
         report.documents.extend(paths)
-        report.documents.extend(_result_documents(root, dys, folder))
+        results = _result_documents(root, dys, folder)
+        if options.pdf and results:
+            _pdfs(results, folder, report, progress, None, options.jobs, pdf_store)  # 自评表/监控表 are published too
+        report.documents.extend(results)
     if pdf_store is not None:
         pdf_store.save()
     if renders is not None:

@@ -12,6 +12,7 @@ from lxml import etree
 
 from perfgen.build import BuildOptions, build
 
+ROOT = Path(__file__).resolve().parent.parent
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 TWIPS_PER_MM = 1440 / 25.4
 
@@ -22,7 +23,7 @@ def docs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     out = ws / "build"
     build(ws, BuildOptions(out=out))
     found = sorted(out.glob("*/*.docx"))
-    assert len(found) >= 8   # department documents, volumes, results documents
+    assert len(found) >= 8  # every department document and volume, plus the 自评表/监控表
     return found
 
 
@@ -117,8 +118,8 @@ def test_standard_words_fit_their_column_on_one_line(docs: list[Path]) -> None:
     margins = 2 * 108
     seen = set()
     for docx in docs:
-        if re.search(r"[\u4e00-\u9fff]", docx.stem):
-            continue   # 自评表/监控表 have layouts of their own (templates/results)
+        if "-自评表" in docx.name or "-监控表" in docx.name:
+            continue  # the result forms have 8-10 columns on a portrait page: their headers wrap by design
         for grid_w, _tcw, text in _cells(docx):
             if text in STANDARD_WORDS:
                 seen.add(text)
