@@ -36,7 +36,7 @@ def code_version() -> str:
     parts = [__version__.encode(), str(_FORMAT).encode()]
     for path in sorted(package.rglob("*.py")) + sorted(package.rglob("*.xml")):
         parts.append(path.read_bytes())
-    for kind in resources.SCHEMA_KINDS:
+    for kind in resources.SCHEMA_KINDS + ("layout",):
         parts.append(resources.schema_path(kind).read_bytes())
     return digest(*parts)
 

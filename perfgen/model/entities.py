@@ -72,6 +72,7 @@ class Project:
     period: str | None
     source: Source
     raw: dict[str, Any] = field(repr=False, default_factory=dict)
+    fund_nature: str | None = None  # 资金性质: which 部分 of the layout holds the project
 
     @property
     def real_indicators(self) -> list[Indicator]:
@@ -128,6 +129,7 @@ class Department:
     layout: dict[str, Any]
     source: Source
     years: dict[int, "DepartmentYear"] = field(default_factory=dict)
+    named: bool = True  # 名称 was written (else `name` is the folder id, for lists and the volume)
 
 
 @dataclass
