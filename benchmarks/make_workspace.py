@@ -104,7 +104,7 @@ def write_workspace(out: Path, departments: int, projects: int, seed: int, year:
         for i in range(rng.randint(3, 6)):
             goals.append(f"  - {q(f'{i + 1}、' + sentence(rng, 60, 200))}")
         goals.append("分项绩效目标:")
-        for k, pid in enumerate(pids[: min(len(pids), 8)], start=1):
+        for pid in pids[: min(len(pids), 8)]:
             goals += [f"  - 标题: {q(sentence(rng, 6, 16).rstrip('。'))}", f"    项目: {pid}",
                       f"    职责描述: {q(sentence(rng, 30, 80))}", f"    绩效目标: {q(sentence(rng, 30, 80))}"]
         goals.append("工作保障措施:")

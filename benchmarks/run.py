@@ -109,8 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     rows.append(measure("full build (cold)", args.runs, lambda: clear(ws, "build", ".perfgen-cache"),
                         perfgen("build", "-q"), ws))
     rows.append(measure("full build", args.runs,
-                        lambda: clear(ws, "build", ".perfgen-cache/render.pickle", ".perfgen-cache/bodies",
-                                      ".perfgen-cache/build.pickle"), perfgen("build", "-q"), ws))
+                        lambda: clear(ws, "build", ".perfgen-cache/render.cache", ".perfgen-cache/bodies",
+                                      ".perfgen-cache/build.cache"), perfgen("build", "-q"), ws))
     rows.append(measure("rebuild, no change", args.runs, lambda: None, perfgen("build", "-q"), ws))
     rows.append(measure("rebuild, one file", args.runs, edit_one, perfgen("build", "-q"), ws))
     project.write_text(original, encoding="utf-8")
@@ -129,14 +129,14 @@ def main(argv: list[str] | None = None) -> int:
         target = targets.get(name)
         mark = "" if target is None else (f"≤ {target:g} s " + ("ok" if seconds <= target else "MISSED"))
         print(f"{name:<22}{seconds:>10.2f}{mem:>10.0f}   {mark}")
-    full = dict((n, s) for n, s, _ in rows)["full build"]
+    full = {n: s for n, s, _ in rows}["full build"]
     ratio = full / merge[1]
     print(f"perfgen full build / docxcompose merge = {ratio:.2f} (target ≤ 0.30: {'ok' if ratio <= 0.3 else 'MISSED'})")
     peak = max(m for _, _, m in rows[:-1])
     print(f"peak memory of perfgen: {peak:.0f} MB (target ≤ 500 MB: {'ok' if peak <= 500 else 'MISSED'})")
 
     if args.profile:
-        clear(ws, "build", ".perfgen-cache/render.pickle", ".perfgen-cache/bodies", ".perfgen-cache/build.pickle")
+        clear(ws, "build", ".perfgen-cache/render.cache", ".perfgen-cache/bodies", ".perfgen-cache/build.cache")
         prof = tmp / "build.prof"
         subprocess.run([sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "perfgen", "build", "-q",
                         "--jobs", "1"], cwd=ws, check=True, stdout=subprocess.DEVNULL)

@@ -15,11 +15,10 @@ import multiprocessing
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
-
 from typing import TYPE_CHECKING
 
 from perfgen import cache, resources
@@ -27,7 +26,7 @@ from perfgen.errors import UserError
 from perfgen.render.package import write_atomic
 
 if TYPE_CHECKING:  # rendering modules load only when something must be rendered
-    from perfgen.load import LoadResult
+    from perfgen.loaded import LoadResult
     from perfgen.model.entities import DepartmentYear
     from perfgen.render.compiled import Rendered
     from perfgen.render.volume import Chapter
@@ -57,6 +56,7 @@ class BuildReport:
     seconds: float = 0.0
     unchanged: bool = False
     warnings: list[str] = field(default_factory=list)
+    font_substitutes: dict[str, str] = field(default_factory=dict)  # official font -> face in the PDFs
 
     def summary(self) -> str:
         if self.unchanged:
@@ -67,7 +67,11 @@ class BuildReport:
         if self.pdfs:
             parts.append(f"{len(self.pdfs)} 个 PDF（共 {self.pages} 页）")
         parts.append(f"{self.tables} 张绩效目标表")
-        return "，".join(parts) + f"，用时 {self.seconds:.1f} 秒。"
+        text = "，".join(parts) + f"，用时 {self.seconds:.1f} 秒。"
+        if self.pdfs and self.font_substitutes:
+            from perfgen.render.fonts import describe
+            text += "\n" + describe(self.font_substitutes)
+        return text
 
 
 # -- selection ----------------------------------------------------------------------------------
@@ -81,8 +85,8 @@ def _select(result: LoadResult, options: BuildOptions) -> dict[int, list[Departm
 
 
 def _volume_title(result: LoadResult, year: int) -> str:
-    from perfgen.model.layout import fill
-    return fill(result.workspace.settings.title, 年度=year)
+    from perfgen.safeformat import fill
+    return fill(result.workspace.settings.title, {"年度": year})
 
 
 def _part_headings(dy: DepartmentYear) -> list[str]:
@@ -195,7 +199,7 @@ def build(root: Path, options: BuildOptions, progress: Progress = lambda s: None
     fingerprint = inputs_fingerprint(root, options, preread) if use_cache else ""
     if state is not None:
         last = state.get("last", fingerprint)
-        if last is not None and all(Path(p).exists() and _file_digest(Path(p)).decode() == d for p, d in last["outputs"]):
+        if _last_ok(last) and all(Path(p).is_file() and _file_digest(Path(p)).decode() == d for p, d in last["outputs"]):
             report = BuildReport(documents=[Path(p) for p, _ in last["outputs"] if p.endswith(".docx")],
                                  pdfs=[Path(p) for p, _ in last["outputs"] if p.endswith(".pdf")],
                                  unchanged=True, warnings=last["warnings"], tables=last["tables"])
@@ -226,10 +230,9 @@ def build(root: Path, options: BuildOptions, progress: Progress = lambda s: None
             fp = fingerprints[key] = _dept_fingerprint(root, groups, dy, options)
             target = out_root / str(year) / f"{dy.department.id}.docx"
             hit = renders.get(f"{year}/{dy.department.id}", fp) if renders is not None else None
-            body_file = bodies / f"{fp}.xml"
-            if hit is not None and target.exists() and _file_digest(target).decode() == hit["docx"] and body_file.exists():
-                reuse[key] = Rendered(docx=b"", body=body_file.read_bytes(), root_tag=hit["root_tag"],
-                                      styles_id=hit["styles_id"])
+            body = _cached_body(bodies / f"{fp}.xml", hit, target)
+            if hit is not None and body is not None:
+                reuse[key] = Rendered(docx=b"", body=body, root_tag=hit["root_tag"], styles_id=hit["styles_id"])
                 headings[key] = hit["headings"]
             else:
                 todo.append(key)
@@ -254,7 +257,7 @@ def build(root: Path, options: BuildOptions, progress: Progress = lambda s: None
                 headings[key] = _part_headings(dy)
             if key in fresh and renders is not None:
                 renders.put(f"{year}/{dy.department.id}", fingerprints[key], {
-                    "docx": cache.digest(rendered.docx), "root_tag": rendered.root_tag,
+                    "docx": cache.digest(rendered.docx), "body": cache.digest(rendered.body), "root_tag": rendered.root_tag,
                     "styles_id": rendered.styles_id, "headings": headings[key]})
             paths.append(path)
             report.tables += sum(1 for p in dy.projects if p.indicators)
@@ -264,7 +267,7 @@ def build(root: Path, options: BuildOptions, progress: Progress = lambda s: None
         if options.volume and full_year:
             progress(f"{year} 年汇编：{len(chapters)} 个部门")
             if options.pdf:
-                _pdfs(paths, folder, report, progress, chapters)
+                _pdfs(paths, folder, report, progress, chapters, options.jobs)
             volume_bytes, entries = compose_volume(root, year, _volume_title(result, year),
                                                    result.workspace.settings.issuer, chapters)
             write_atomic(folder / "volume.docx", volume_bytes)
@@ -275,14 +278,14 @@ def build(root: Path, options: BuildOptions, progress: Progress = lambda s: None
                     report.warnings.append(f"目录中有 {len(missing)} 项未能确定页码：{missing[0]}")
                 _volume_pdf(volume_bytes, folder, report)
         elif options.pdf:
-            _pdfs(paths, folder, report, progress, None)
+            _pdfs(paths, folder, report, progress, None, options.jobs)
         report.documents.extend(paths)
     if renders is not None:
         renders.save()
-        _prune_bodies(bodies, {fp for fp in fingerprints.values()} | _other_bodies(renders))
+        _prune_bodies(bodies, set(fingerprints.values()) | _other_bodies(renders))
     if state is not None:
         outputs = [(str(p), _file_digest(p).decode()) for p in report.documents + report.pdfs]
-        state.entries = {}
+        state.clear()
         state.put("last", fingerprint, {"outputs": outputs, "warnings": report.warnings, "tables": report.tables})
         state.save()
     report.seconds = time.perf_counter() - start
@@ -298,7 +301,32 @@ def _save_body(path: Path, body: bytes) -> None:
 
 
 def _other_bodies(renders: cache.Store) -> set[str]:
-    return {fp for fp, _ in renders.entries.values()}
+    return renders.fingerprints()
+
+
+def _last_ok(last: object) -> bool:
+    """The record of the last build has the shape this perfgen writes (else: build again)."""
+    return (isinstance(last, dict) and isinstance(last.get("outputs"), list) and isinstance(last.get("tables"), int)
+            and isinstance(last.get("warnings"), list) and all(isinstance(w, str) for w in last["warnings"])
+            and all(isinstance(o, list) and len(o) == 2 and all(isinstance(x, str) for x in o) for o in last["outputs"]))
+
+
+_RENDER_ENTRY = {"docx": str, "body": str, "root_tag": str, "styles_id": str, "headings": list}
+
+
+def _cached_body(body_file: Path, hit: object, target: Path) -> bytes | None:
+    """The cached body of a department, if the cache entry has the expected shape, the document
+    on disk still has the digest recorded when it was written, and the body file still has
+    its recorded digest; None means render again."""
+    if not (isinstance(hit, dict) and all(isinstance(hit.get(k), t) for k, t in _RENDER_ENTRY.items())):
+        return None
+    if not target.is_file() or _file_digest(target).decode() != hit["docx"]:
+        return None
+    try:
+        body = body_file.read_bytes()
+    except OSError:
+        return None
+    return body if cache.digest(body) == hit["body"] else None
 
 
 def _prune_bodies(folder: Path, keep: set[str]) -> None:
@@ -315,15 +343,20 @@ def _prune_bodies(folder: Path, keep: set[str]) -> None:
 # -- PDFs ----------------------------------------------------------------------------------------
 
 def _pdfs(paths: list[Path], folder: Path, report: BuildReport, progress: Progress,
-          chapters: list[Chapter] | None) -> None:
-    """Convert to PDF in a temporary folder, move each PDF into place atomically, and note each
-    chapter's page count and heading pages for the volume's table of contents."""
+          chapters: list[Chapter] | None, jobs: int | None) -> None:
+    """Convert to PDF in a temporary folder (in parallel LibreOffice processes), check that each
+    PDF kept the document's text, move each PDF into place atomically, and note each chapter's page
+    count and heading pages for the volume's table of contents."""
     from perfgen.render import pdf as pdfmod
     progress(f"转换 PDF：{len(paths)} 个文件")
     with tempfile.TemporaryDirectory(prefix="perfgen-pdf-") as tmp:
-        pdfs = pdfmod.convert_to_pdf(paths, Path(tmp))
+        if not report.font_substitutes:
+            from perfgen.render import fonts
+            report.font_substitutes = fonts.substitutes(fonts.write_config(Path(tmp)))
+        pdfs = pdfmod.convert_to_pdf(paths, Path(tmp) / "pdf", jobs=_pdf_jobs(jobs))
         page = 1
         for i, (docx, pdf) in enumerate(pdfs.items()):
+            pdfmod.check_text(docx.read_bytes(), pdf, docx.name)
             pages = pdfmod.page_texts(pdf)
             target = folder / (docx.stem + ".pdf")
             write_atomic(target, pdf.read_bytes())
@@ -337,12 +370,18 @@ def _pdfs(paths: list[Path], folder: Path, report: BuildReport, progress: Progre
                 page += 1 + len(pages)  # the divider page, then the chapter
 
 
+def _pdf_jobs(jobs: int | None) -> int:
+    """LibreOffice processes to run at once: one per core, at most 4 (each needs a few hundred MB)."""
+    return max(1, min(jobs or os.cpu_count() or 1, 4))
+
+
 def _volume_pdf(volume_bytes: bytes, folder: Path, report: BuildReport) -> None:
     from perfgen.render import pdf as pdfmod
     with tempfile.TemporaryDirectory(prefix="perfgen-vol-") as tmp:
         tmp_docx = Path(tmp) / "volume.docx"
         tmp_docx.write_bytes(volume_bytes)
         pdf = pdfmod.convert_to_pdf([tmp_docx], Path(tmp) / "pdf")[tmp_docx]
+        pdfmod.check_text(volume_bytes, pdf, "volume.docx")
         write_atomic(folder / "volume.pdf", pdf.read_bytes())
         report.pdfs.append(folder / "volume.pdf")
         report.pages += len(pdfmod.page_texts(pdf))

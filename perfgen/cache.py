@@ -5,20 +5,34 @@ mtime says. Every key also covers perfgen's own code and schemas (`code_version`
 perfgen or editing a schema can never serve a stale result. A cache that cannot be read or written
 (read-only checkout, disk full, a different Python) is ignored: it only ever saves time.
 Set PERFGEN_NO_CACHE=1 to bypass it.
+
+The cache is untrusted input like every other file in a workspace (a pull request can force-add
+it): it is data only, never pickle. Each store is a text file of one entry per line,
+`<digest>\t<JSON>\t<JSON>`; the digest covers the line and is keyed with a secret kept outside
+the workspace (`_key`), so a damaged, edited or planted entry is treated as absent and
+recomputed, never reused. JSON has no Decimal or objects: `encode` writes Decimal and
+the few model dataclasses as tagged objects whose tag key (a lone surrogate) no YAML text can
+produce, and `decode` rebuilds only the classes registered in `_classes`.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
+import json
 import os
-import pickle
+import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from perfgen import __version__, resources
 
 CACHE_DIR = ".perfgen-cache"
-_FORMAT = 1
+SUFFIX = ".cache"
+_FORMAT = 2
+_HEADER = b"perfgen-cache"
+_OBJ = "\udc00t"   # {_OBJ: "Source", "v": [fields…]} is a registered dataclass
 
 
 def digest(*parts: bytes) -> str:
@@ -27,6 +41,38 @@ def digest(*parts: bytes) -> str:
         h.update(len(p).to_bytes(8, "little"))
         h.update(p)
     return h.hexdigest()
+
+
+def _line_digest(payload: bytes) -> bytes:
+    return hashlib.blake2b(payload, digest_size=16, key=_key()).hexdigest().encode()
+
+
+@functools.cache
+def _key() -> bytes:
+    """The secret the entry digests are keyed with. It lives outside every workspace (in the
+    user's cache folder), so a cache file that arrives with a workspace — force-added to a pull
+    request, copied from another machine — never matches and is recomputed: someone who can
+    write the workspace cannot make perfgen print anything but what its YAML says. Without a
+    writable home folder the key lives for one run (the cache then only helps within it)."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "perfgen"
+    path = base / "cache-key"
+    try:
+        key = path.read_bytes()
+        if len(key) == 32:
+            return key
+    except OSError:
+        pass
+    key = os.urandom(32)
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        tmp = base / f".cache-key.{os.getpid()}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(key)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return key
 
 
 @functools.cache
@@ -45,20 +91,153 @@ def enabled() -> bool:
     return os.environ.get("PERFGEN_NO_CACHE", "") not in ("1", "true", "yes")
 
 
+# -- the data-only codec ----------------------------------------------------------------------
+
+@functools.cache
+def _classes() -> dict[str, tuple[type, tuple[str, ...]]]:
+    """The only classes a cache file may name, with the fields not stored (Project.raw is the
+    file's own data, restored by the loader)."""
+    from perfgen.errors import Finding
+    from perfgen.model.entities import Budget, Explanation, Indicator, Project, Source
+    from perfgen.model.values import IndicatorValue
+    skip: dict[type, tuple[str, ...]] = {Project: ("raw",)}
+    out: dict[str, tuple[type, tuple[str, ...]]] = {}
+    for c in (Finding, Source, Project, Indicator, Budget, Explanation, IndicatorValue):
+        out[c.__name__] = (c, tuple(f.name for f in dataclasses.fields(c) if f.name not in skip.get(c, ())))
+    return out
+
+
+def _encode_default(obj: Any) -> Any:
+    if isinstance(obj, Decimal):
+        return _plain_default(obj)
+    name = type(obj).__name__
+    known = _classes().get(name)
+    if known is None or known[0] is not type(obj):
+        raise TypeError(f"not cacheable: {type(obj)!r}")
+    return {_OBJ: name, "v": [getattr(obj, f) for f in known[1]]}
+
+
+def _decode_hook(d: dict[str, Any]) -> Any:
+    if _OBJ in d:
+        cls, names = _classes()[d[_OBJ]]  # KeyError: not a class we know → the entry is absent
+        values = d["v"]
+        if cls.__dataclass_params__.frozen:  # type: ignore[attr-defined]
+            values = [tuple(v) if isinstance(v, list) else v for v in values]
+        if len(values) != len(names):
+            raise ValueError("wrong field count")
+        return cls(**dict(zip(names, values)))  # by name: skipped fields may come before others
+    return d
+
+
+_NUM = "\udc00"  # marks a Decimal in the encoder's output; user text (YAML) cannot hold a lone surrogate
+_NUM_RE = re.compile(rb'"\xed\xb0\x80(-?[0-9][0-9.]*(?:E[-+]?[0-9]+)?)"')
+
+
+def _number(m: re.Match[bytes]) -> bytes:
+    text = m.group(1)
+    return text if b"." in text or b"E" in text else text + b"E0"  # "100E0": still a Decimal, exponent 0
+
+
+def encode(value: Any, typed: bool = False) -> bytes:
+    """One value as JSON on one line. Decimals become numbers that `decode` reads as Decimal;
+    registered dataclasses become tagged objects (only where `typed`). TypeError/ValueError
+    when the value is not such data."""
+    if not typed:
+        text = json.dumps(value, default=_plain_default, ensure_ascii=False, separators=(",", ":"),
+                          check_circular=False, allow_nan=False)
+    else:
+        text = json.dumps(value, default=_encode_default, ensure_ascii=False, separators=(",", ":"),
+                          check_circular=False, allow_nan=False)
+    return _NUM_RE.sub(_number, text.encode("utf-8", "surrogatepass"))
+
+
+def _plain_default(obj: Any) -> Any:
+    if isinstance(obj, Decimal) and obj.is_finite():  # a JSON number with a fraction or exponent: read back as Decimal
+        return _NUM + str(obj)
+    raise TypeError(f"not plain data: {type(obj)!r}")
+
+
+def decode(payload: bytes, typed: bool = False) -> Any:
+    text = payload.decode("utf-8", "surrogatepass")
+    if typed:
+        return json.loads(text, parse_float=Decimal, object_hook=_decode_hook)
+    return json.loads(text, parse_float=Decimal)
+
+
+def read_lines(path: Path, version: str) -> list[tuple[Any, Any]]:
+    """The entries (plain part, typed part) of one cache file whose digest matches; [] when the
+    file is absent, of another perfgen, or not ours. A line that fails its digest or does not
+    decode is skipped: it is recomputed, never trusted."""
+    try:
+        with open(path, "rb") as fh:
+            if not fh.readline().rstrip(b"\n") == b"\t".join((_HEADER, version.encode())):
+                return []
+            lines = fh.read().split(b"\n")
+    except OSError:
+        return []
+    plain, typed = [], []
+    for line in lines:
+        mark, _, payload = line.partition(b"\t")
+        if payload and mark == _line_digest(payload):
+            a, _, b = payload.partition(b"\t")
+            plain.append(a)
+            typed.append(b or b"null")
+    if not plain:
+        return []
+    try:  # one call each for the whole file: most files are fine
+        return list(zip(decode(b"[" + b",".join(plain) + b"]"), decode(b"[" + b",".join(typed) + b"]", True)))
+    except Exception:
+        pass
+    out = []
+    for a, b in zip(plain, typed):  # a line that hashes right but is not our data is skipped
+        try:
+            out.append((decode(a), decode(b, True)))
+        except Exception:
+            continue
+    return out
+
+
+def write_lines(path: Path, version: str, values: list[tuple[Any, Any]]) -> None:
+    """Write entries (plain part, typed part); an entry that is not plain data is left out."""
+    from perfgen.render.package import write_atomic
+    chunks = [b"\t".join((_HEADER, version.encode())) + b"\n"]
+    for plain, typed in values:
+        try:
+            payload = encode(plain) + b"\t" + encode(typed, True)
+        except (TypeError, ValueError):  # not plain data (or an int past Python's digit limit): skip
+            continue
+        chunks.append(_line_digest(payload) + b"\t" + payload + b"\n")
+    write_atomic(path, b"".join(chunks))
+
+
+def remove_legacy(root: Path) -> None:
+    """Delete pickles an older perfgen left in the cache; they are never read."""
+    folder = root / CACHE_DIR
+    for sub in (folder, folder / "parse", folder / "templates"):
+        try:
+            for f in sub.glob("*.pickle"):
+                f.unlink()
+        except OSError:
+            pass
+
+
+# -- stores -----------------------------------------------------------------------------------
+
 class ShardedStore:
-    """Like Store, but one pickle per shard (e.g. per department), so a change to one file
+    """Like Store, but one file per shard (e.g. per department), so a change to one file
     rewrites one small shard instead of the whole cache."""
 
-    def __init__(self, root: Path, name: str):
+    def __init__(self, root: Path, name: str, typed: tuple[str, ...] = ()):
         self.root = root
         self.name = name
+        self.typed = typed
         self.shards: dict[str, Store] = {}
 
-    def _shard(self, key: str) -> "Store":
+    def _shard(self, key: str) -> Store:
         shard = key.split("/")[1] if key.startswith("departments/") and key.count("/") >= 2 else "_"
         store = self.shards.get(shard)
         if store is None:
-            store = self.shards[shard] = Store(self.root, f"{self.name}/{shard}")
+            store = self.shards[shard] = Store(self.root, f"{self.name}/{shard}", self.typed)
         return store
 
     def get(self, key: str, fingerprint: str) -> Any:
@@ -76,8 +255,8 @@ class ShardedStore:
             store.prune(keep)
         folder = self.root / CACHE_DIR / self.name
         if folder.is_dir() and enabled():
-            for f in folder.glob("*.pickle"):
-                if f.stem not in self.shards:
+            for f in folder.iterdir():
+                if f.name.endswith(SUFFIX) and f.name[:-len(SUFFIX)] not in self.shards:
                     try:
                         f.unlink()
                     except OSError:
@@ -86,34 +265,40 @@ class ShardedStore:
     def save(self) -> None:
         for store in self.shards.values():
             store.save()
+        if enabled():
+            remove_legacy(self.root)
 
 
 class Store:
-    """One pickled dict per purpose (e.g. "parse", "render"), loaded lazily, saved when changed."""
+    """One file of entries per purpose (e.g. "parse", "render"), loaded lazily, saved when changed."""
 
-    def __init__(self, root: Path, name: str):
+    def __init__(self, root: Path, name: str, typed: tuple[str, ...] = ()):
         self.root = root
-        self.path = root / CACHE_DIR / f"{name}.pickle"
-        self.entries: dict[str, Any] = {}
+        self.typed = typed  # keys of a dict value that hold model objects (decoded as such)
+        self.path = root / CACHE_DIR / f"{name}{SUFFIX}"
+        self.entries: dict[str, tuple[str, Any]] = {}
         self.dirty = False
         self.version = code_version()
         if enabled():
             self._load()
 
     def _load(self) -> None:
-        import gc
-        enabled_gc = gc.isenabled()
-        gc.disable()  # unpickling thousands of small objects is ~2x faster without GC passes
-        try:
-            with open(self.path, "rb") as fh:
-                version, entries = pickle.load(fh)  # noqa: S301 - our own file in the workspace
-        except Exception:
-            return
-        finally:
-            if enabled_gc:
-                gc.enable()
-        if version == self.version and isinstance(entries, dict):
-            self.entries = entries
+        for item, typed in read_lines(self.path, self.version):
+            if not (isinstance(item, list) and len(item) == 3 and isinstance(item[0], str) and isinstance(item[1], str)):
+                continue
+            value = item[2]
+            if self.typed:
+                if not (isinstance(value, dict) and isinstance(typed, dict) and set(typed) == set(self.typed)):
+                    continue
+                value.update(typed)
+            self.entries[item[0]] = (item[1], value)
+
+    def _split(self, key: str, fingerprint: str, value: Any) -> tuple[Any, Any]:
+        """(plain part, typed part): the keys named in `typed` hold dataclasses, the rest is data."""
+        if not self.typed or not isinstance(value, dict):
+            return [key, fingerprint, value], None
+        return ([key, fingerprint, {k: v for k, v in value.items() if k not in self.typed}],
+                {k: value.get(k) for k in self.typed})
 
     def root_dir(self) -> Path:
         return self.root / CACHE_DIR
@@ -128,6 +313,14 @@ class Store:
         self.entries[key] = (fingerprint, value)
         self.dirty = True
 
+    def clear(self) -> None:
+        if self.entries:
+            self.entries = {}
+            self.dirty = True
+
+    def fingerprints(self) -> set[str]:
+        return {fp for fp, _ in self.entries.values()}
+
     def prune(self, keep: set[str]) -> None:
         for key in list(self.entries):
             if key not in keep:
@@ -138,12 +331,11 @@ class Store:
         if not (self.dirty and enabled()):
             return
         try:
-            from perfgen.render.package import write_atomic
             self.path.parent.mkdir(parents=True, exist_ok=True)
             gitignore = self.root_dir() / ".gitignore"
             if not gitignore.exists():
                 gitignore.write_text("*\n", encoding="utf-8")
-            write_atomic(self.path, pickle.dumps((self.version, self.entries), protocol=pickle.HIGHEST_PROTOCOL))
+            write_lines(self.path, self.version, [self._split(k, fp, v) for k, (fp, v) in self.entries.items()])
             self.dirty = False
         except Exception:  # a cache is only an optimisation
             pass

@@ -75,7 +75,7 @@ class UserError(PerfgenError):
         self.hint = hint
         self.findings: list[Finding] = findings or []
 
-    def __reduce__(self):  # keep hint and findings when raised in a worker process
+    def __reduce__(self) -> tuple[type[UserError], tuple[str, str | None, list[Finding]]]:  # keep hint and findings when raised in a worker process
         return (type(self), (self.message, self.hint, self.findings))
 
 

@@ -7,97 +7,46 @@ into model objects, and the business rules (perfgen.validate.rules) then run on 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from perfgen import cache, resources, yamlsource
+from perfgen import cache, resources, safeformat, yamlsource
 from perfgen.errors import Finding, UserError
+from perfgen.loaded import LoadResult
+from perfgen.loaded import kind_of as _kind_of
+from perfgen.loaded import rel_path as _rel
 from perfgen.model.amounts import to_yuan
 from perfgen.model.entities import (
-    Budget, Department, DepartmentYear, DeptIndicatorRow, Explanation, Indicator, Project, Source,
-    SubGoal, Workspace, WorkspaceSettings, YearGoals,
+    Budget,
+    Department,
+    DepartmentYear,
+    DeptIndicatorRow,
+    Explanation,
+    Indicator,
+    Project,
+    Source,
+    SubGoal,
+    Workspace,
+    WorkspaceSettings,
+    YearGoals,
 )
+from perfgen.model.ids import ID_RE as ID_RE
 from perfgen.model.taxonomy import Taxonomy, taxonomy_from_data
+from perfgen.model.text import text_lines as _text
 from perfgen.model.values import ValueSyntaxError, parse_value
-from perfgen.validate import placeholders, schema_check
+from perfgen.validate import placeholders, rules, schema_check
 
-ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 YEAR_RE = re.compile(r"^\d{4}$")
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 DEFAULT_TITLE = "{年度}年部门预算绩效目标汇编"
+TITLE_FIELDS = ("年度",)  # the fields perfgen.yaml 标题 receives
 DEFAULT_ISSUER = "财政局"
 
 
-@dataclass
-class LoadResult:
-    """The model plus every problem found, and the parsed documents for locating later findings."""
-
-    workspace: Workspace
-    findings: list[Finding] = field(default_factory=list)
-    docs: dict[str, yamlsource.YamlDocument] = field(default_factory=dict)
-    files: list[str] = field(default_factory=list)
-    digests: dict[str, str] = field(default_factory=dict)  # content fingerprint of every file read
-
-    def locate(self, source: Source, *more: str | int, key: bool = False) -> tuple[int | None, int | None]:
-        doc = self.docs.get(source.file)
-        if doc is None:
-            return (None, None)
-        return doc.position(tuple(source.path) + tuple(more), key=key)
-
-    def finding(self, source: Source, path: tuple[str | int, ...], message: str, hint: str | None,
-                code: str, severity: str = "error", key: bool = False) -> Finding:
-        doc = self.docs.get(source.file)
-        full = tuple(source.path) + tuple(path)
-        line, col = self.locate(source, *path, key=key)
-        crumb = None
-        if doc is not None:
-            kind = _kind_of(source.file)
-            crumb = schema_check.breadcrumb(kind, doc.data, full) if kind else None
-        return Finding(file=source.file, line=line, column=col, message=message, hint=hint,
-                       breadcrumb=crumb, code=code, severity=severity)  # type: ignore[arg-type]
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "error"]
 
 
-def _kind_of(rel: str) -> str | None:
-    name = rel.rsplit("/", 1)[-1]
-    if name == "perfgen.yaml":
-        return "workspace"
-    if name == "department.yaml":
-        return "department"
-    if name == "goals.yaml":
-        return "goals"
-    if "/projects/" in rel:
-        return "project"
-    return None
-
-
-def _rel(root: Path, path: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()  # paths found by walking root: no resolve needed
-    except ValueError:
-        pass
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-def _text(value: Any) -> list[str]:
-    """A Text field (string or list of strings) as lines; each line prints as one paragraph."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return value.replace("\r\n", "\n").split("\n") if value != "" else []
-    lines: list[str] = []
-    for item in value:
-        lines.extend(str(item).replace("\r\n", "\n").split("\n"))
-    return lines
 
 
 class _Loader:
@@ -107,7 +56,7 @@ class _Loader:
         self.result = LoadResult(Workspace(root, WorkspaceSettings(DEFAULT_TITLE, DEFAULT_ISSUER, None, []), {}))
         self.known_keys = resources.known_keys()
         self._taxonomies: dict[str, Taxonomy | None] = {}
-        self.parse_cache = cache.ShardedStore(root, "parse")
+        self.parse_cache = cache.ShardedStore(root, "parse", typed=("findings", "models"))
         self._entries: dict[str, dict[str, Any]] = {}  # rel -> its cache entry (to add built models)
         self.seen: set[str] = set()
         self._layouts: dict[str, dict[str, Any] | None] = {}
@@ -128,10 +77,10 @@ class _Loader:
         fingerprint = cache.digest(raw, kind.encode())
         self.result.digests[rel] = fingerprint
         self.seen.add(rel)
-        hit = self.parse_cache.get(rel, fingerprint)
+        hit = _entry_ok(self.parse_cache.get(rel, fingerprint))
         if hit is not None:
             self._entries[rel] = hit
-            data, usable_data, findings = hit["data"], hit["usable"], hit["findings"]
+            data, usable_data, findings = hit["data"], _usable(hit), hit["findings"]
             self.result.findings.extend(findings)
             if data is None:
                 return None
@@ -145,8 +94,8 @@ class _Loader:
         before = len(self.result.findings)
         usable = self._read_fresh(raw, path, rel, kind)
         doc = self.result.docs.get(rel)
-        entry = {"data": doc.data if doc is not None else None, "usable": usable.data if usable is not None else None,
-                 "findings": self.result.findings[before:], "models": {}}
+        entry = _entry(doc.data if doc is not None else None, usable.data if usable is not None else None,
+                       self.result.findings[before:])
         self.parse_cache.put(rel, fingerprint, entry)
         self._entries[rel] = entry
         return usable
@@ -179,7 +128,7 @@ class _Loader:
                 continue
             self.preread[path] = raw
             fingerprint = cache.digest(raw, kind.encode())
-            if self.parse_cache.get(rel, fingerprint) is None:
+            if _entry_ok(self.parse_cache.get(rel, fingerprint)) is None:
                 todo.append((path, rel, kind, raw, fingerprint))
         if len(todo) < min_files:
             return
@@ -187,10 +136,9 @@ class _Loader:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
             chunk = max(1, len(todo) // (jobs * 8))
             args = [(path, rel, kind, raw) for path, rel, kind, raw, _ in todo]
-            for (path, rel, kind, raw, fingerprint), (data, usable_data, findings) in zip(
+            for (_path, rel, _kind, _raw, fingerprint), (data, usable_data, findings) in zip(
                     todo, pool.map(_parse_for_cache, args, chunksize=chunk)):
-                self.parse_cache.put(rel, fingerprint, {"data": data, "usable": usable_data,
-                                                        "findings": findings, "models": {}})
+                self.parse_cache.put(rel, fingerprint, _entry(data, usable_data, findings))
 
     def add(self, rel: str, message: str, hint: str | None, code: str, line: int | None = None,
             column: int | None = None, severity: str = "error") -> None:
@@ -250,8 +198,14 @@ class _Loader:
             doc = self.read(settings_path, "workspace")
             if doc is not None:
                 d = doc.data
+                title = d.get("标题", DEFAULT_TITLE)
+                bad = safeformat.check(title, TITLE_FIELDS)
+                if bad is not None:
+                    line, col = doc.position(("标题",))
+                    self.add(doc.rel, f"汇编标题“{title[:80]}”有误：{bad.message}", bad.hint, "workspace.format", line, col)
+                    title = DEFAULT_TITLE
                 ws.settings = WorkspaceSettings(
-                    title=d.get("标题", DEFAULT_TITLE), issuer=d.get("印发单位", DEFAULT_ISSUER),
+                    title=title, issuer=d.get("印发单位", DEFAULT_ISSUER),
                     default_year=d.get("默认年度"), department_order=list(d.get("部门顺序", [])))
         depts_dir = self.root / "departments"
         if not depts_dir.is_dir():
@@ -368,12 +322,13 @@ class _Loader:
         """Built Project objects are cached with their file's parse entry (per profile)."""
         entry = self._entries.get(doc.rel)
         key = repr(tax) if tax is not None else "-"
-        if entry is not None and doc.data is entry["usable"]:
-            built = entry.setdefault("models", {}).get(key)
-            if built is not None:
+        if entry is not None and doc.data is _usable(entry):
+            built = entry["models"].get(key)
+            if isinstance(built, Project):
+                built.raw = doc.data  # not stored in the cache: it is the file's own data
                 return built
         project = self.build_project(doc, project_id, tax)
-        if entry is not None and doc.data is entry["usable"]:
+        if entry is not None and doc.data is _usable(entry):
             entry.setdefault("models", {})[key] = project
             self.parse_cache.touch(doc.rel)
         return project
@@ -445,6 +400,25 @@ class _Loader:
             fund_nature=d.get("资金性质"))
 
 
+def _entry(data: Any, usable: Any, findings: list[Finding]) -> dict[str, Any]:
+    """A parse-cache entry; "same" records that the usable data is the data itself, so the
+    cache stores it once and the loader keeps them one object."""
+    same = usable is data and data is not None
+    return {"data": data, "usable": None if same else usable, "same": same, "findings": findings, "models": {}}
+
+
+def _usable(entry: dict[str, Any]) -> Any:
+    return entry["data"] if entry["same"] else entry["usable"]
+
+
+def _entry_ok(entry: Any) -> dict[str, Any] | None:
+    """A cache entry of the expected shape, or None (then the file is parsed again)."""
+    if (isinstance(entry, dict) and isinstance(entry.get("findings"), list) and isinstance(entry.get("models"), dict)
+            and isinstance(entry.get("same"), bool) and all(isinstance(f, Finding) for f in entry["findings"])):
+        return entry
+    return None
+
+
 def parse_file(raw: bytes, path: Path, rel: str, kind: str, known_keys: frozenset[str]
                ) -> tuple[yamlsource.YamlDocument | None, yamlsource.YamlDocument | None, list[Finding]]:
     """Read one file and check its structure: (document, document to build from, findings)."""
@@ -473,10 +447,11 @@ def load_workspace(root: Path, preread: dict[Path, bytes] | None = None) -> Load
     """Read and structure-check every file under `root`; then run the business rules.
 
     `preread` holds bytes the caller already read (the build hashes every input first)."""
-    from perfgen.validate import rules
     loader = _Loader(root, preread)
     if (root / "departments").is_dir():
         loader.prefill()
     result = loader.load()
     rules.check(result)
+    from perfgen.results.load import attach  # results beside the goals (perfgen/results/)
+    attach(loader, result)
     return result

@@ -30,10 +30,11 @@ def schema_path(kind: str) -> Path:
 @functools.cache
 def schema(kind: str) -> dict[str, Any]:
     with open(schema_path(kind), encoding="utf-8") as fh:
-        return json.load(fh)
+        loaded: dict[str, Any] = json.load(fh)
+        return loaded
 
 
-SCHEMA_KINDS = ("workspace", "department", "goals", "project")
+SCHEMA_KINDS = ("workspace", "department", "goals", "project", "results")
 
 
 @functools.cache

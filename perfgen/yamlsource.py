@@ -121,7 +121,7 @@ def decode(raw: bytes, rel: str) -> str:
         except UnicodeDecodeError:
             looks = "文件不是 UTF-8 编码"
         raise YamlProblem(_finding(
-            rel, f"{looks}，perfgen 只读取 UTF-8 编码的文件", 
+            rel, f"{looks}，perfgen 只读取 UTF-8 编码的文件",
             "请用 VS Code 打开，点右下角的编码“GBK”→“通过编码保存”→选“UTF-8”；"
             "或在记事本中“另存为”时把编码选为“UTF-8”。",
             line=line, code="file.encoding")) from None
@@ -257,7 +257,7 @@ class _Unusual(Exception):
     """The fast loader met something only the careful path explains (duplicates, odd tags…)."""
 
 
-class _FastLoader(_Loader):  # type: ignore[misc, valid-type]
+class _FastLoader(_Loader):  # type: ignore[misc]
     pass
 
 

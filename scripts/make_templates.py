@@ -15,13 +15,12 @@ import sys
 from pathlib import Path
 
 from docx import Document
-from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, Twips
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -38,7 +37,14 @@ BODY_PT = 16      # 3号
 TITLE_PT = 22     # 2号
 TABLE_PT = 10.5   # 五号
 FOOTER_PT = 14    # 4号
-LINE_PT = 29      # 225 mm / 22 lines
+# The body grid of GB/T 9704: 22 lines of 28 characters in the 156 × 225 mm text block.
+# 22 × 580 twips (29 pt) is 1 twip taller than the block, so LibreOffice fits 21 lines and centres
+# them; 579 twips fits 22 lines. 28 characters of 16 pt (448 pt) do not fit 156 mm (442 pt): a
+# negative charSpace on a linesAndChars grid would squeeze them, but LibreOffice mis-renders it, so
+# the grid counts lines only and every character is set 0.25 pt tighter (28 × 15.75 pt = 441 pt),
+# which Word and LibreOffice both honour.
+LINE_TWIPS = 579
+LETTER_SPACING_TWIPS = -5   # w:spacing in rPr, in twentieths of a point
 
 
 # -- styles -----------------------------------------------------------------------------------
@@ -81,7 +87,7 @@ def _indent_chars(style, chars: int) -> None:
 
 
 def paragraph_style(doc, name: str, east_asia: str, size: float, *, bold: bool = False,
-                    align=None, indent_chars: int = 0, line_pt: float | None = LINE_PT,
+                    align=None, indent_chars: int = 0, line_twips: int | None = LINE_TWIPS,
                     outline: int | None = None, keep_next: bool = False, page_break: bool = False,
                     space_before: float = 0, space_after: float = 0):
     styles = doc.styles
@@ -91,9 +97,9 @@ def paragraph_style(doc, name: str, east_asia: str, size: float, *, bold: bool =
     pf = style.paragraph_format
     if align is not None:
         pf.alignment = align
-    if line_pt:
+    if line_twips:
         pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-        pf.line_spacing = Pt(line_pt)
+        pf.line_spacing = Twips(line_twips)
     else:
         pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
         # off the 22-line document grid, or every table line would be 29 pt tall
@@ -116,17 +122,30 @@ def make_styles(doc) -> None:
     normal = doc.styles["Normal"]
     _fonts(normal, FANGSONG, BODY_PT)
     normal.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    normal.paragraph_format.line_spacing = Pt(LINE_PT)
+    normal.paragraph_format.line_spacing = Twips(LINE_TWIPS)
     normal.paragraph_format.space_after = Pt(0)
+    rpr = normal.element.get_or_add_rPr()
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:val"), str(LETTER_SPACING_TWIPS))
+    rpr.append(spacing)
+    # Keep every character inside the text column. LibreOffice hangs line-end punctuation into the
+    # margin and then does not paint it (a "，" at a line end vanished from the PDFs). Its DOCX
+    # import reads w:overflowPunct inverted (writerfilter: hanging = value == 0), so val="1" —
+    # which is also Word's own default, "允许标点溢出边界" — turns hanging off in LibreOffice and
+    # changes nothing in Word. The build checks each PDF's text, so a LibreOffice that fixes the
+    # inversion cannot silently drop characters again.
+    overflow = OxmlElement("w:overflowPunct")
+    overflow.set(qn("w:val"), "1")
+    normal.element.get_or_add_pPr().append(overflow)
     # Word's "Table Grid" is what python-docx uses for tables; make sure it exists with borders.
     paragraph_style(doc, "PG Body", FANGSONG, BODY_PT, indent_chars=2, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     paragraph_style(doc, "PG Title", XIAOBIAOSONG, TITLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER,
-                    line_pt=None, space_before=0, space_after=12, keep_next=True)
-    paragraph_style(doc, "PG Dept", XIAOBIAOSONG, TITLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER, line_pt=None,
+                    line_twips=None, space_before=0, space_after=12, keep_next=True)
+    paragraph_style(doc, "PG Dept", XIAOBIAOSONG, TITLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER, line_twips=None,
                     outline=0, page_break=True, space_after=18, keep_next=True)
     paragraph_style(doc, "PG Part", HEITI, BODY_PT, align=WD_ALIGN_PARAGRAPH.CENTER, outline=1,
                     keep_next=True, page_break=True, space_before=12)
-    paragraph_style(doc, "PG Part Name", XIAOBIAOSONG, TITLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER, line_pt=None,
+    paragraph_style(doc, "PG Part Name", XIAOBIAOSONG, TITLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER, line_twips=None,
                     keep_next=True, space_after=12)
     paragraph_style(doc, "PG Heading 1", HEITI, BODY_PT, indent_chars=2, keep_next=True)
     paragraph_style(doc, "PG Heading 2", KAITI, BODY_PT, indent_chars=2, keep_next=True)
@@ -136,22 +155,22 @@ def make_styles(doc) -> None:
     paragraph_style(doc, "PG Office", HEITI, BODY_PT, align=WD_ALIGN_PARAGRAPH.CENTER, keep_next=True,
                     page_break=True)
     paragraph_style(doc, "PG Explanation Title", XIAOBIAOSONG, TITLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER,
-                    line_pt=None, keep_next=True, space_after=12)
+                    line_twips=None, keep_next=True, space_after=12)
     paragraph_style(doc, "PG Attachment", HEITI, BODY_PT, page_break=True, keep_next=True)
-    paragraph_style(doc, "PG Cell", FANGSONG, TABLE_PT, line_pt=None, align=WD_ALIGN_PARAGRAPH.CENTER)
-    paragraph_style(doc, "PG Cell Left", FANGSONG, TABLE_PT, line_pt=None, align=WD_ALIGN_PARAGRAPH.LEFT)
-    paragraph_style(doc, "PG Cell Head", HEITI, TABLE_PT, line_pt=None, align=WD_ALIGN_PARAGRAPH.CENTER)
-    paragraph_style(doc, "PG Spacer", FANGSONG, 6, line_pt=None)
-    paragraph_style(doc, "PG Cover Title", XIAOBIAOSONG, 26, align=WD_ALIGN_PARAGRAPH.CENTER, line_pt=None,
+    paragraph_style(doc, "PG Cell", FANGSONG, TABLE_PT, line_twips=None, align=WD_ALIGN_PARAGRAPH.CENTER)
+    paragraph_style(doc, "PG Cell Left", FANGSONG, TABLE_PT, line_twips=None, align=WD_ALIGN_PARAGRAPH.LEFT)
+    paragraph_style(doc, "PG Cell Head", HEITI, TABLE_PT, line_twips=None, align=WD_ALIGN_PARAGRAPH.CENTER)
+    paragraph_style(doc, "PG Spacer", FANGSONG, 6, line_twips=None)
+    paragraph_style(doc, "PG Cover Title", XIAOBIAOSONG, 26, align=WD_ALIGN_PARAGRAPH.CENTER, line_twips=None,
                     space_after=24)
-    paragraph_style(doc, "PG Cover Line", KAITI, BODY_PT, align=WD_ALIGN_PARAGRAPH.CENTER, line_pt=None,
+    paragraph_style(doc, "PG Cover Line", KAITI, BODY_PT, align=WD_ALIGN_PARAGRAPH.CENTER, line_twips=None,
                     space_after=6)
-    paragraph_style(doc, "PG Contents Title", HEITI, TITLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER, line_pt=None,
+    paragraph_style(doc, "PG Contents Title", HEITI, TITLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER, line_twips=None,
                     page_break=True, space_after=18)
     for level in (1, 2):
-        toc = paragraph_style(doc, f"toc {level}", FANGSONG, 14, line_pt=None, space_after=4)
+        toc = paragraph_style(doc, f"toc {level}", FANGSONG, 14, line_twips=None, space_after=4)
         toc.paragraph_format.left_indent = Pt(28 * (level - 1))
-    footer = paragraph_style(doc, "PG Page Number", SONGTI, FOOTER_PT, line_pt=None)
+    footer = paragraph_style(doc, "PG Page Number", SONGTI, FOOTER_PT, line_twips=None)
     footer.font.name = SONGTI
 
 
@@ -202,15 +221,14 @@ def setup_page(doc) -> None:
     even.alignment = WD_ALIGN_PARAGRAPH.LEFT
     even.paragraph_format.left_indent = Pt(FOOTER_PT)
     _page_number(even)
-    # docGrid: 28 characters per line, 22 lines per page
+    # docGrid: 22 lines per page (28 characters come from the letter spacing, see LINE_TWIPS)
     sect = section._sectPr
     grid = sect.find(qn("w:docGrid"))
     if grid is None:
         grid = OxmlElement("w:docGrid")
         sect.append(grid)
-    grid.set(qn("w:type"), "linesAndChars")
-    grid.set(qn("w:linePitch"), str(LINE_PT * 20))
-    grid.set(qn("w:charSpace"), "0")
+    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:linePitch"), str(LINE_TWIPS))
 
 
 def core_properties(doc, title: str) -> None:
@@ -352,8 +370,8 @@ def hebei_project_table(doc) -> None:
     plan = r[11].cells[0].merge(r[12].cells[0])
     _cell_text(plan, "资金支出计划（%）", "PG Cell Head")
     for i in range(4):
-        _cell_text(r[11].cells[1 + 3 * i].merge(r[11].cells[3 + 3 * i]), "{{ p.plan_labels[%d] }}" % i, "PG Cell Head")
-        _cell_text(r[12].cells[1 + 3 * i].merge(r[12].cells[3 + 3 * i]), "{{ p.plan[%d] }}" % i)
+        _cell_text(r[11].cells[1 + 3 * i].merge(r[11].cells[3 + 3 * i]), f"{{{{ p.plan_labels[{i}] }}}}", "PG Cell Head")
+        _cell_text(r[12].cells[1 + 3 * i].merge(r[12].cells[3 + 3 * i]), f"{{{{ p.plan[{i}] }}}}")
     # 绩效目标
     _tr_if(t, 14, "goals", 16)
     _cell_text(r[15].cells[0], "绩效目标", "PG Cell Head")
@@ -388,7 +406,7 @@ def hebei_dept_table(doc) -> None:
     row = t.rows[2].cells
     _cell_text(row[0], "{% vm r.l1_first %}{{ r.l1 }}")
     for cell, field in zip(row[1:], ("l2", "l3", "sign", "value", "unit", "note")):
-        _cell_text(cell, "{{ r.%s|lines }}" % field, "PG Cell Left" if field in ("l2", "l3", "note") else "PG Cell")
+        _cell_text(cell, f"{{{{ r.{field}|lines }}}}", "PG Cell Left" if field in ("l2", "l3", "note") else "PG Cell")
 
 
 def hebei_goals(doc) -> None:
@@ -558,7 +576,7 @@ def volume(doc) -> None:
         doc.add_paragraph("", style="PG Spacer")
     para(doc, "{{ issuer }}", "PG Cover Line")
     para(doc, "{{ date }}", "PG Cover Line")
-    p = para(doc, "目  录", "PG Contents Title")
+    para(doc, "目  录", "PG Contents Title")
     para(doc, "{{ toc_marker }}", "PG Body")
     para(doc, "{{ departments_marker }}", "PG Body")
 

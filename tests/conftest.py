@@ -1,15 +1,71 @@
-"""Shared fixtures: a base workspace and overlays of test cases onto it."""
+"""Shared fixtures: a base workspace and overlays of test cases onto it; snapshots; the rules of a run.
+
+- `--update-snapshots` rewrites tests/snapshots/; without it a missing snapshot fails (it is never
+  written silently, so deleting one cannot make a test pass).
+- `@pytest.mark.acceptance` marks what the project promises (fidelity to the reference documents,
+  outputs LibreOffice opens, OOXML validity, …). `--require-acceptance` (.ci/run passes it) turns a
+  skipped acceptance test into a failure; every run ends with the list of what was skipped and why.
+- `@pytest.mark.slow` marks the tests that start LibreOffice or audit every output:
+  `pytest -m "not slow"` is the development loop.
+- Tests never write into the repository: the shipped workspace is used through a copy (`shipped`),
+  and hypothesis keeps no example database.
+"""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).resolve().parent / "cases"
-SEEDS = ROOT.parent / "shared" / "seeds"
-FIDELITY = ROOT.parent / "shared" / "tools" / "fidelity.py"
+SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
+
+_OPTIONS = {"update_snapshots": False}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-snapshots", action="store_true",
+                     help="write tests/snapshots/ from this run instead of comparing with them")
+    parser.addoption("--require-acceptance", action="store_true",
+                     help="fail when a test marked acceptance is skipped (CI)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    _OPTIONS["update_snapshots"] = bool(config.getoption("--update-snapshots"))
+    import tempfile
+
+    from hypothesis import configuration, settings
+    # hypothesis keeps its files (constants, examples) outside the repository, and no example database
+    configuration.set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "perfgen-tests-hypothesis")
+    settings.register_profile("perfgen", database=None)
+    settings.load_profile("perfgen")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and item.get_closest_marker("acceptance") and item.config.getoption("--require-acceptance"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"acceptance test skipped ({reason}); install what it needs (see .ci/run)"
+
+
+def _cache_state() -> dict[str, int]:
+    folder = ROOT / ".perfgen-cache"
+    return {p.as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*")} if folder.is_dir() else {}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _repository_untouched() -> Iterator[None]:
+    """No test writes perfgen's cache into the repository (a second run would take other paths)."""
+    before = _cache_state()
+    yield
+    after = _cache_state()
+    written = sorted(p for p, t in after.items() if before.get(p) != t)
+    assert not written, f"tests wrote into the repository: {written[:5]}"
 
 
 def make_workspace(dest: Path, overlay: Path | None = None) -> Path:
@@ -24,23 +80,35 @@ def make_workspace(dest: Path, overlay: Path | None = None) -> Path:
     return dest
 
 
+def copy_shipped(dest: Path) -> Path:
+    """The shipped example workspace (departments/, perfgen.yaml) copied to `dest`; templates,
+    profiles and rules come from the shipped copies as they do for any workspace."""
+    shutil.copytree(ROOT / "departments", dest / "departments")
+    for name in ("perfgen.yaml",):
+        if (ROOT / name).exists():
+            shutil.copy(ROOT / name, dest / name)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped examples as a workspace outside the repository (one copy per run: read only)."""
+    return copy_shipped(tmp_path_factory.mktemp("shipped"))
+
+
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     return make_workspace(tmp_path / "ws")
 
 
-SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
-
-
 def assert_snapshot(name: str, text: str) -> None:
-    """Compare text people read with tests/snapshots/<name>; PERFGEN_UPDATE_SNAPSHOTS=1 rewrites it."""
-    import os
+    """Compare text people read with tests/snapshots/<name>; `pytest --update-snapshots` rewrites it."""
     path = SNAPSHOTS / name
-    if os.environ.get("PERFGEN_UPDATE_SNAPSHOTS") == "1" or not path.exists():
-        if not path.exists() and os.environ.get("CI"):
-            raise AssertionError(f"snapshot {name} is missing; run the tests once with PERFGEN_UPDATE_SNAPSHOTS=1")
+    if _OPTIONS["update_snapshots"]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         return
+    if not path.exists():
+        raise AssertionError(f"snapshot {name} is missing; run `pytest --update-snapshots` and review the new file")
     expected = path.read_text(encoding="utf-8")
-    assert text == expected, f"snapshot {name} differs (PERFGEN_UPDATE_SNAPSHOTS=1 to accept)"
+    assert text == expected, f"snapshot {name} differs (`pytest --update-snapshots` to accept, then read the diff)"

@@ -47,6 +47,7 @@ def test_an_edit_rerenders_only_its_department_and_shows_up(workspace: Path) -> 
 def test_template_layout_and_profile_changes_invalidate(workspace: Path) -> None:
     build(workspace, BuildOptions())
     import shutil
+
     from conftest import ROOT
     (workspace / "templates/hebei").mkdir(parents=True)
     shutil.copy(ROOT / "templates/hebei/template.docx", workspace / "templates/hebei/template.docx")

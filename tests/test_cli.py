@@ -6,7 +6,6 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from conftest import make_workspace
 from perfgen.cli.app import cli
 
 
@@ -83,7 +82,7 @@ def test_build_unknown_department_and_year(workspace: Path) -> None:
 
 
 def test_every_command_has_help_with_an_example() -> None:
-    for name, command in cli.commands.items():
+    for name, _command in cli.commands.items():
         r = run(name, "--help")
         assert r.exit_code == 0
         assert "示例" in r.output, name

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-
 from conftest import CASES, ROOT, assert_snapshot, make_workspace
+
 from perfgen.cli.app import cli
 from perfgen.load import load_workspace
 from perfgen.rollover import rollover

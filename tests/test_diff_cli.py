@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
-from conftest import CASES, ROOT
-from perfgen.cli.app import cli
+from conftest import CASES
 from test_diff_cases import build_case
+
+from perfgen.cli.app import cli
 
 CASE = CASES / "diff" / "shanhaiguan-hand-edited"
 
@@ -81,11 +81,11 @@ def test_usage_and_data_errors(ws: Path, args: list[str], code: int, words: str)
     assert words in r.output and "Traceback" not in r.output
 
 
-def test_a_department_with_one_year_points_to_rollover() -> None:
-    r = run("--root", str(ROOT), "diff", "yutian-zfw")
+def test_a_department_with_one_year_points_to_rollover(shipped: Path) -> None:
+    r = run("--root", str(shipped), "diff", "yutian-zfw")
     assert r.exit_code == 1
     assert "只有一个年度（2025）" in r.output and "perfgen rollover" in r.output
-    r = run("--root", str(ROOT), "diff")
+    r = run("--root", str(shipped), "diff")
     assert r.exit_code == 1 and "每个部门都只有一个年度的数据" in r.output and "perfgen rollover" in r.output
 
 

@@ -17,14 +17,14 @@ from pathlib import Path
 import docx
 import pytest
 from click.testing import CliRunner
-from lxml import etree
-
 from conftest import CASES
+from lxml import etree
+from test_diff_cases import build_case
+
 from perfgen.cli.app import cli
 from perfgen.diff.redline import W, para_text, redline
-from perfgen.load import load_workspace
 from perfgen.diff.run import render_bytes as render_department
-from test_diff_cases import build_case
+from perfgen.load import load_workspace
 
 CASE = CASES / "diff" / "shanhaiguan-hand-edited"
 
@@ -118,6 +118,8 @@ def test_revision_marks_are_well_formed_and_reproducible(rendered, tmp_path: Pat
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+@pytest.mark.acceptance
+@pytest.mark.slow
 def test_libreoffice_opens_it_and_sees_tracked_changes(rendered, tmp_path: Path) -> None:
     _, _, red = rendered
     src = tmp_path / "redline.docx"
@@ -130,9 +132,8 @@ def test_libreoffice_opens_it_and_sees_tracked_changes(rendered, tmp_path: Path)
     flat = (tmp_path / "redline.fodt").read_text(encoding="utf-8")
     assert flat.count("<text:deletion>") > 10 and flat.count("<text:insertion>") >= 2
     assert "<dc:creator>perfgen</dc:creator>" in flat and "Unknown Author" not in flat
-    if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", str(tmp_path / "redline.pdf"), "-"], capture_output=True).stdout.decode()
-        assert "车辆保险费" in text  # deleted content is shown (struck through), not dropped
+    text = subprocess.run(["pdftotext", str(tmp_path / "redline.pdf"), "-"], capture_output=True).stdout.decode()
+    assert "车辆保险费" in text  # deleted content is shown (struck through), not dropped
 
 
 def test_docx_for_the_ningxia_form(tmp_path: Path) -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import ROOT, assert_snapshot
+
 from perfgen.cli.app import cli
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git not installed")

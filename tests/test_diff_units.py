@@ -4,7 +4,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from perfgen.diff.chardiff import Segment, diff_text, new_text, old_text, trim
 from perfgen.diff.compare import AmountChange

@@ -10,8 +10,8 @@ from pathlib import Path
 import click
 import pytest
 import yaml
-
 from conftest import ROOT
+
 from perfgen import docsgen, resources
 from perfgen.cli.app import cli
 from perfgen.errors import UserError

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import assert_snapshot
 from docx import Document
 from openpyxl import Workbook
 
-from conftest import assert_snapshot
 from perfgen.build import BuildOptions, build
 from perfgen.cli.app import cli
 
@@ -164,7 +164,7 @@ def _headerless_xlsx() -> bytes:
 
 
 BAD_FILES = {
-    "文本改名.docx": (lambda: "这不是 Word 文档".encode("utf-8"), "不是 Word（.docx）或 Excel（.xlsx）文件"),
+    "文本改名.docx": (lambda: "这不是 Word 文档".encode(), "不是 Word（.docx）或 Excel（.xlsx）文件"),
     "加密.docx": (lambda: _ole("EncryptedPackage".encode("utf-16-le")), "设置了打开密码"),
     "旧版.doc": (lambda: _ole(b"WordDocument"), "旧版 Word/Excel 格式"),
     "损坏.docx": (lambda: b"PK\x03\x04" + b"\x00" * 40, "已损坏"),

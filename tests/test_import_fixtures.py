@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
-
 from conftest import assert_snapshot
+
 from perfgen.cli.app import cli
 from perfgen.importer.run import ImportOptions, import_file
 from perfgen.load import load_workspace
@@ -113,8 +113,6 @@ def test_ningxia_attachment_typed_by_hand(tmp_path: Path) -> None:
 
 
 def test_libreoffice_copy_imports_to_the_same_data(tmp_path: Path) -> None:
-    if not (FIXTURES / "hebei_libreoffice.docx").exists():
-        pytest.skip("hebei_libreoffice.docx is written only where LibreOffice is installed")
     _a, word = _imported(tmp_path / "a", "hebei_independent.docx")
     _b, office = _imported(tmp_path / "b", "hebei_libreoffice.docx")
     assert _projects(word) == _projects(office)

@@ -2,14 +2,13 @@
 gives a document as faithful to the reference as the original build, and YAML that validates."""
 from __future__ import annotations
 
-import difflib
-import importlib.util
 import shutil
 from pathlib import Path
 
+import fidelity
 import pytest
+from conftest import ROOT
 
-from conftest import FIDELITY, ROOT, SEEDS
 from perfgen.build import BuildOptions, build
 from perfgen.importer.run import ImportOptions, import_file
 from perfgen.load import load_workspace
@@ -18,22 +17,13 @@ EXAMPLES = {"000": ("shanhaiguan-zfw", 2021), "002": ("chengde-gxq-zfw", 2022),
             "003": ("yutian-zfw", 2025), "004": ("yongning-zfw", 2024)}
 NEW_ID = "daoru"
 
-pytestmark = pytest.mark.skipif(not FIDELITY.exists(), reason="shared/tools/fidelity.py not present")
-
-
-def _score(seed: str, docx: Path) -> float:
-    spec = importlib.util.spec_from_file_location("fidelity", FIDELITY)
-    fid = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(fid)
-    (ref_path,) = SEEDS.glob(f"{seed}_*.txt")
-    ref, out = fid.reference_lines(str(ref_path)), fid.docx_lines(str(docx))
-    return difflib.SequenceMatcher(None, ref, out, autojunk=False).ratio()
+pytestmark = pytest.mark.acceptance
 
 
 @pytest.fixture(scope="module")
-def originals(tmp_path_factory) -> Path:
+def originals(tmp_path_factory, shipped: Path) -> Path:
     out = tmp_path_factory.mktemp("original")
-    build(ROOT, BuildOptions(out=out, volume=False))
+    build(shipped, BuildOptions(out=out, volume=False))
     return out
 
 
@@ -47,7 +37,7 @@ def _workspace_without(dept: str, dest: Path) -> Path:
 
 
 @pytest.mark.parametrize("seed", sorted(EXAMPLES))
-def test_build_import_build_keeps_fidelity(seed: str, originals: Path, tmp_path: Path) -> None:
+def test_build_import_build_keeps_fidelity(seed: str, originals: Path, tmp_path: Path, shipped: Path) -> None:
     dept, year = EXAMPLES[seed]
     original = originals / str(year) / f"{dept}.docx"
     ws = _workspace_without(dept, tmp_path / "ws")
@@ -58,12 +48,12 @@ def test_build_import_build_keeps_fidelity(seed: str, originals: Path, tmp_path:
     assert [f.format() for f in report.findings if f.severity == "error"] == []
     result = load_workspace(ws)
     assert [f.format() for f in result.findings if f.file.startswith(f"departments/{NEW_ID}/")] == []
-    shipped = load_workspace(ROOT).workspace.departments[dept]
+    original_dept = load_workspace(shipped).workspace.departments[dept]
     imported = result.workspace.departments[NEW_ID]
-    assert (imported.template, imported.profile) == (shipped.template, shipped.profile)
-    assert len(imported.years[year].projects) == len(shipped.years[year].projects)
+    assert (imported.template, imported.profile) == (original_dept.template, original_dept.profile)
+    assert len(imported.years[year].projects) == len(original_dept.years[year].projects)
 
     rebuilt = tmp_path / "rebuilt"
     build(ws, BuildOptions(out=rebuilt, departments=[NEW_ID], volume=False))
-    before, after = _score(seed, original), _score(seed, rebuilt / str(year) / f"{NEW_ID}.docx")
+    before, after = fidelity.score(seed, original), fidelity.score(seed, rebuilt / str(year) / f"{NEW_ID}.docx")
     assert abs(after - before) <= 0.01, f"{seed}: original {before:.4f}, after import {after:.4f}"

@@ -15,11 +15,16 @@ from hypothesis import strategies as st
 from perfgen.importer.docx_reader import read_docx
 from perfgen.importer.formats import best_format, candidates, cn_to_int, compile_format, format_from_example
 from perfgen.importer.normalize import (
-    AmountError, lines, one_line, parse_amount, parse_percent, value_text, yuan,
+    AmountError,
+    lines,
+    one_line,
+    parse_amount,
+    parse_percent,
+    value_text,
+    yuan,
 )
 from perfgen.model.amounts import format_wan
 from perfgen.model.layout import chinese_number, fill
-
 
 # -- normalising what people typed ------------------------------------------------------------------
 

@@ -12,9 +12,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import CASES, make_workspace
 from lxml import etree
 
-from conftest import CASES, make_workspace
 from perfgen.build import BuildOptions, build
 from perfgen.load import load_workspace
 

@@ -5,12 +5,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import CASES, ROOT
+
 from perfgen.errors import UserError
 from perfgen.review.config import load_ruleset
 from perfgen.review.engine import ReviewOptions, review
-from perfgen.review.registry import specs
+from perfgen.review.rules import specs
 
 BASE = CASES / "review" / "_base"
 
@@ -99,6 +99,10 @@ def test_unknown_rules_name_lists_the_available_ones(ws: Path) -> None:
     ("继承: default\n规则:\n  vague:\n    级别: 严重\n", 4, ["级别“严重”不对", "错误、警告、提示"]),
     ("继承: default\n规则:\n  vague:\n    消息: 指标值{值}太模糊\n", 4, ["没有“{值}”这个占位符", "{指标值}"]),
     ("继承: default\n规则:\n  vague:\n    提示: 改成{数字\n", 4, ["大括号不成对"]),
+    ("继承: default\n规则:\n  missing-basis:\n    消息: \"{三级指标:d}\"\n", 4, ["“{三级指标:d}”里不能有", "只写 {三级指标}"]),
+    ("继承: default\n规则:\n  missing-basis:\n    消息: \"{三级指标.__class__}\"\n", 4, ["里不能有“.”"]),
+    ("继承: default\n规则:\n  missing-basis:\n    提示: \"{0}\"\n", 4, ["“{0}”没有名称"]),
+    ("继承: default\n评级:\n  - 等级: 中\n    理由: \"{错误:>300000000}\"\n", 4, ["不能有“!”或“:”"]),
     ("继承: default\n评级:\n  - 等级: 甲\n    理由: 好\n", 3, ["等级“甲”不对"]),
     ("继承: default\n评级:\n  - 等级: 中\n    条件: {错误多于: 3}\n    理由: 差\n", 4, ["条件中不认识的键“错误多于”"]),
     ("继承: default\n规则:\n  low-target:\n    参数:\n      下限: [{关键词: 满意}]\n", 5, ["条目列表"]),

@@ -1,7 +1,7 @@
 """What `perfgen review` prints: snapshot tests for every format, and the command line around it.
 
 The snapshots in tests/snapshots/review-*.{txt,md,html,json} are what users read; after a deliberate
-change, regenerate them with PERFGEN_UPDATE_SNAPSHOTS=1 and read the diff.
+change, regenerate them with `pytest --update-snapshots` and read the diff.
 """
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import CASES, ROOT, assert_snapshot
+from test_review_rules import build_case
+
 from perfgen.cli.app import cli
 from perfgen.review.engine import review
 from perfgen.review.report import as_text, render
-from test_review_rules import build_case
 
 REVIEW = CASES / "review"
 
@@ -35,8 +35,8 @@ def test_report_snapshot(demo: Path, fmt: str, suffix: str) -> None:
     assert_snapshot(f"review-demo.{suffix}", render(review(demo), fmt) + "\n")
 
 
-def test_shipped_examples_snapshot() -> None:
-    assert_snapshot("review-shipped.txt", render(review(ROOT), "text") + "\n")
+def test_shipped_examples_snapshot(shipped: Path) -> None:
+    assert_snapshot("review-shipped.txt", render(review(shipped), "text") + "\n")
 
 
 def test_json_carries_grades_reasons_and_located_findings(demo: Path) -> None:

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import CASES
+
 from perfgen.review.engine import ReviewOptions, review
-from perfgen.review.registry import specs
+from perfgen.review.rules import specs
 
 REVIEW = CASES / "review"
 BASE = REVIEW / "_base"

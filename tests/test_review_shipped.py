@@ -8,17 +8,17 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
 from perfgen.load import load_workspace
 from perfgen.review.engine import ReviewOptions, ReviewReport, review
 
 
 @pytest.fixture(scope="module")
-def report() -> ReviewReport:
-    return review(ROOT)
+def report(shipped: Path) -> ReviewReport:
+    return review(shipped)
 
 
 def findings(report: ReviewReport, dept: str, code: str, project: str | None = None):
@@ -84,8 +84,8 @@ def test_003_cost_rows_about_social_stability(report: ReviewReport) -> None:
     assert any("“数据共享率（%）”填在服务对象满意度指标下" in f.message for f in hits)
 
 
-def test_004_placeholder_rows_are_never_reported(report: ReviewReport) -> None:
-    result = load_workspace(ROOT)
+def test_004_placeholder_rows_are_never_reported(report: ReviewReport, shipped: Path) -> None:
+    result = load_workspace(shipped)
     placeholder_lines = set()
     for dy in result.workspace.departments["yongning-zfw"].years.values():
         for p in dy.projects:
@@ -110,8 +110,8 @@ def test_every_project_gets_a_grade_with_reasons(report: ReviewReport) -> None:
     assert Counter(grades.values())["差"] >= 5
 
 
-def test_selecting_one_department(report: ReviewReport) -> None:
-    one = review(ROOT, ReviewOptions(departments=["yutian-zfw"], years=[2025]))
+def test_selecting_one_department(report: ReviewReport, shipped: Path) -> None:
+    one = review(shipped, ReviewOptions(departments=["yutian-zfw"], years=[2025]))
     assert [(y.department.id, y.year) for y in one.years] == [("yutian-zfw", 2025)]
     assert [f.format() for f in one.findings] == [f.format() for f in report.findings
                                                    if f.file.startswith("departments/yutian-zfw/")]

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import ROOT, assert_snapshot, make_workspace
+
 from perfgen.cli.app import cli
 from perfgen.load import load_workspace
 from perfgen.rollover import replace_in_text, roll_text

@@ -1,27 +1,26 @@
 """The four reference documents, transcribed in departments/, are valid and standard."""
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
+
 from perfgen.load import load_workspace
 
 DEPTS = {"shanhaiguan-zfw": 2021, "chengde-gxq-zfw": 2022, "yongning-zfw": 2024, "yutian-zfw": 2025}
 
 
-def test_shipped_departments_validate_clean() -> None:
-    result = load_workspace(ROOT)
+def test_shipped_departments_validate_clean(shipped: Path) -> None:
+    result = load_workspace(shipped)
     assert [f.format() for f in result.findings] == []
     assert {d: sorted(x.years) for d, x in result.workspace.departments.items()} == {d: [y] for d, y in DEPTS.items()}
 
 
-def test_shipped_counts() -> None:
-    ws = load_workspace(ROOT).workspace
+def test_shipped_counts(shipped: Path) -> None:
+    ws = load_workspace(shipped).workspace
     counts = {d.id: (len(dy.projects), sum(len(p.real_indicators) for p in dy.projects))
               for d in ws.departments.values() for dy in d.years.values()}
     assert counts == {"shanhaiguan-zfw": (10, 90), "chengde-gxq-zfw": (15, 0), "yutian-zfw": (12, 108),
@@ -31,20 +30,21 @@ def test_shipped_counts() -> None:
 def test_every_file_carries_the_schema_modeline() -> None:
     for path in (ROOT / "departments").rglob("*.yaml"):
         first = path.read_text(encoding="utf-8").splitlines()[0]
-        kind = "department" if path.name == "department.yaml" else "goals" if path.name == "goals.yaml" else "project"
+        kind = "department" if path.name == "department.yaml" else "goals" if path.name == "goals.yaml" else \
+            "results" if path.parent.name == "results" else "project"
         assert first.startswith("# yaml-language-server: $schema=") and first.endswith(f"schemas/{kind}.schema.json"), path
         target = (path.parent / first.split("=", 1)[1]).resolve()
         assert target == ROOT / "schemas" / f"{kind}.schema.json", path
 
 
-@pytest.mark.skipif(shutil.which("check-jsonschema") is None, reason="check-jsonschema not installed")
+@pytest.mark.acceptance
 @pytest.mark.parametrize("kind, pattern", [("department", "departments/*/department.yaml"),
                                            ("goals", "departments/*/*/goals.yaml"),
                                            ("project", "departments/*/*/projects/*.yaml")])
 def test_check_jsonschema_accepts_every_shipped_file(kind: str, pattern: str) -> None:
     files = sorted(str(p) for p in ROOT.glob(pattern))
     assert files
-    proc = subprocess.run(["check-jsonschema", "--schemafile", str(ROOT / "schemas" / f"{kind}.schema.json"), *files],
+    proc = subprocess.run([sys.executable, "-m", "check_jsonschema", "--schemafile", str(ROOT / "schemas" / f"{kind}.schema.json"), *files],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 

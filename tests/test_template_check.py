@@ -7,8 +7,8 @@ from pathlib import Path
 import docx
 import pytest
 from click.testing import CliRunner
-
 from conftest import ROOT
+
 from perfgen.cli.app import cli
 from perfgen.load import load_workspace
 from perfgen.render.context import department_view
@@ -64,8 +64,8 @@ def test_not_a_docx(tmp_path: Path) -> None:
     assert f.code == "template.unreadable"
 
 
-def test_cli_exit_codes(tmp_path: Path) -> None:
-    ok = CliRunner().invoke(cli, ["--root", str(ROOT), "template", "check"])
+def test_cli_exit_codes(tmp_path: Path, shipped: Path) -> None:
+    ok = CliRunner().invoke(cli, ["--root", str(shipped), "template", "check"])
     assert ok.exit_code == 0, ok.output
     bad = CliRunner().invoke(cli, ["template", "check", str(_template_with(tmp_path, "{{ foo }}"))])
     assert bad.exit_code == 1 and "foo" in bad.output
@@ -88,8 +88,8 @@ def _assert_same_shape(declared, actual, where: str) -> None:
             _assert_same_shape(declared[0], item, f"{where}[]")
 
 
-def test_declared_shape_matches_the_real_views() -> None:
-    ws = load_workspace(ROOT).workspace
+def test_declared_shape_matches_the_real_views(shipped: Path) -> None:
+    ws = load_workspace(shipped).workspace
     for dept in ws.departments.values():
         for dy in dept.years.values():
             view = department_view(dy)

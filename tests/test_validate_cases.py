@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import CASES, make_workspace
+
 from perfgen.load import load_workspace
 
 VALID = sorted(p for p in (CASES / "valid").iterdir() if p.is_dir())

@@ -4,8 +4,6 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
-
 from perfgen import yamlsource
 
 
@@ -23,7 +21,7 @@ def test_bom_and_crlf_are_accepted(tmp_path: Path) -> None:
 
 
 def test_floats_become_exact_decimals(tmp_path: Path) -> None:
-    doc, _ = read(tmp_path, "a: 0.1\nb: 1_000.50\n".encode())
+    doc, _ = read(tmp_path, b"a: 0.1\nb: 1_000.50\n")
     assert doc.data == {"a": Decimal("0.1"), "b": Decimal("1000.50")}
 
 
@@ -68,7 +66,7 @@ def test_small_aliases_are_fine(tmp_path: Path) -> None:
 
 
 def test_multiple_documents_refused(tmp_path: Path) -> None:
-    doc, (f,) = read(tmp_path, "a: 1\n---\nb: 2\n".encode())
+    doc, (f,) = read(tmp_path, b"a: 1\n---\nb: 2\n")
     assert doc is None and f.code == "yaml.multi-document" and f.line == 3
 
 

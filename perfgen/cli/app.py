@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import functools
 import os
-import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
@@ -32,7 +32,8 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         ctx = click.get_current_context()
-        debug = bool(ctx.find_object(Context) and ctx.find_object(Context).debug)
+        obj = ctx.find_object(Context)
+        debug = bool(obj and obj.debug)
         try:
             return func(*args, **kwargs)
         except UserError as exc:

@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from perfgen.cli.app import Context, cli, echo_err, handle_errors
+
+if TYPE_CHECKING:
+    from perfgen.build import BuildOptions
 
 
 @cli.command("build")
@@ -55,7 +59,7 @@ def build_command(obj: Context, years: tuple[int, ...], departments: tuple[str, 
     click.echo(report.summary())
 
 
-def _watch(root: Path, options) -> None:
+def _watch(root: Path, options: BuildOptions) -> None:
     from perfgen.watch import WatchEvent, watch
 
     def show(event: WatchEvent) -> None:

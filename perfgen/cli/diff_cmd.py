@@ -8,10 +8,9 @@ from pathlib import Path
 import click
 
 from perfgen.cli.app import Context, cli, echo_err, handle_errors
+from perfgen.errors import UsageError
 
 FORMATS = ("text", "md", "html", "json")  # = perfgen.diff.report.FORMATS (a test keeps them equal)
-
-from perfgen.errors import UsageError
 
 
 def _shown(path: Path) -> str:
@@ -35,11 +34,12 @@ def _shown(path: Path) -> str:
 @click.option("--docx", type=click.Path(dir_okay=False, path_type=Path),
               help="另外生成带修订标记的 Word 文档，可在 Word/WPS 中逐条接受或拒绝。")
 @click.option("--color/--no-color", default=None, help="文字报告是否着色（默认：输出到终端时着色）。")
+@click.option("--force", is_flag=True, help="-o/--docx 指定的文件已存在时覆盖它（默认不覆盖）。")
 @click.pass_obj
 @handle_errors
 def diff_command(obj: Context, departments: tuple[str, ...], more_departments: tuple[str, ...],
                  from_year: int | None, to_year: int | None, rev: str | None, year: int | None, fmt: str,
-                 out: Path | None, docx: Path | None, color: bool | None) -> None:
+                 out: Path | None, docx: Path | None, color: bool | None, force: bool) -> None:
     """比较同一部门两个年度（或 git 中两个版本）的绩效目标，列出所有变化。
 
     \b
@@ -71,6 +71,11 @@ def diff_command(obj: Context, departments: tuple[str, ...], more_departments: t
                           to_year=to_year, rev=rev, year=year, docx=docx is not None)
     if docx is not None and docx.suffix.lower() != ".docx":
         raise UsageError(f"--docx 的文件名应以 .docx 结尾：{docx}", "例如 --docx 修订对比.docx。")
+    from perfgen.paths import check_output
+    if out is not None:
+        check_output(out, obj.root, force, "-o")
+    if docx is not None:
+        check_output(docx, obj.root, force, "--docx")
     report = run_diff(obj.root, options)
     context = load_settings(obj.root).context
     if color is None:

@@ -3,10 +3,14 @@ from __future__ import annotations
 
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from perfgen.cli.app import Context, cli, handle_errors
+
+if TYPE_CHECKING:
+    from perfgen.scaffold.files import ScaffoldReport
 
 
 def _width(text: str) -> int:

@@ -71,3 +71,32 @@ def new_project_command(obj: Context, dept_id: str, project_id: str, year: int |
         ("perfgen validate", "列出还要填写的地方"),
         ("perfgen build", "生成 Word 文档"),
     ])
+
+
+@new_group.command("results")
+@click.argument("dept_id", metavar="部门ID")
+@click.argument("project_id", metavar="项目ID")
+@click.option("--year", type=int, help="年度。默认：该项目所在的最新年度。")
+@click.option("--checkpoint", default="6月底", show_default=True, help="监控节点，例如 6月底、8月底。")
+@click.pass_obj
+@handle_errors
+def new_results_command(obj: Context, dept_id: str, project_id: str, year: int | None, checkpoint: str) -> None:
+    """新建监控和自评结果：departments/<部门ID>/<年度>/results/<项目ID>.yaml。
+
+    从已批准的绩效目标抄出每个指标及其年度指标值，完成值留空待填；绩效目标文件本身不改。
+    已有结果文件时不改动任何文件（退出码 1）。
+
+    \b
+    示例：
+      perfgen new results yutian-zfw saohei-chue
+      perfgen new results yongning-zfw zonghe-zhili-fei --checkpoint 8月底
+    """
+    from perfgen.results.scaffold import (
+        new_results,  # imported here: the CLI starts fast
+    )
+    report = new_results(obj.root, dept_id, project_id, year=year, checkpoint=checkpoint)
+    show_report(report, [
+        (f"打开 {report.created[-1]}" if report.created else "", "填写执行数和各指标的完成值"),
+        ("perfgen validate", "检查结果与绩效目标是否对应、得分能否计算"),
+        ("perfgen build", "生成自评表和监控表"),
+    ])

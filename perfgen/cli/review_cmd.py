@@ -8,12 +8,11 @@ from pathlib import Path
 import click
 
 from perfgen.cli.app import Context, cli, handle_errors
+from perfgen.errors import SEVERITY_CN
 
 FORMATS = ("text", "md", "html", "json")  # = perfgen.review.report.FORMATS (a test keeps them equal)
 SEVERITY_WORDS = {"错误": "error", "警告": "warning", "提示": "info", "error": "error", "warning": "warning",
                   "info": "info"}  # = perfgen.review.config.SEVERITY_WORDS
-
-from perfgen.errors import SEVERITY_CN
 
 
 def _list_rules(root: Path, rules: str | None) -> str:
@@ -39,10 +38,11 @@ def _list_rules(root: Path, rules: str | None) -> str:
 @click.option("--severity", type=click.Choice(sorted(SEVERITY_WORDS)), default="error", show_default=True,
               help="与 --strict 一起用：达到这个级别（或更严重）的问题使退出码为 1。")
 @click.option("--list-rules", is_flag=True, help="列出审核规则（id、开关、级别、准则、标题）后退出。")
+@click.option("--force", is_flag=True, help="-o 指定的文件已存在时覆盖它（默认不覆盖）。")
 @click.pass_obj
 @handle_errors
 def review_command(obj: Context, years: tuple[int, ...], departments: tuple[str, ...], rules: str | None, fmt: str,
-                   out: Path | None, strict: bool, severity: str, list_rules: bool) -> None:
+                   out: Path | None, strict: bool, severity: str, list_rules: bool, force: bool) -> None:
     """按绩效目标审核的准则（完整性、相关性、适当性、可行性）检查每个项目和部门整体目标。
 
     列出每个问题的级别、文件:行号和修改提示，并给每个项目一个建议评级（优/良/中/差）及理由。
@@ -65,6 +65,9 @@ def review_command(obj: Context, years: tuple[int, ...], departments: tuple[str,
     if list_rules:
         click.echo(_list_rules(obj.root, rules))
         return
+    if out is not None:
+        from perfgen.paths import check_output
+        check_output(out, obj.root, force, "-o")
     report = review(obj.root, ReviewOptions(years=list(years) or None, departments=list(departments) or None,
                                             rules=rules))
     if out is not None:

@@ -61,8 +61,8 @@ def check_command(obj: Context, files: tuple[Path, ...]) -> None:
     problems = 0
     for path, shown in targets:
         findings = check_template(path, shown)
-        for f in findings:
-            click.echo(f.format())
+        for finding in findings:
+            click.echo(finding.format())
         problems += len(findings)
         if not findings:
             click.echo(f"{shown}: 没有发现问题")

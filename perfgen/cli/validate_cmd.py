@@ -30,8 +30,8 @@ def validate_command(obj: Context, paths: tuple[Path, ...], fmt: str, strict: bo
     from perfgen.validate.report import as_json, as_text  # imported here: the CLI starts fast
     from perfgen.validate.run import validate
     result, findings = validate(obj.root, list(paths))
-    files = len(result.files) if not paths else len({f.file for f in findings} | set(
-        f for f in result.files if any(f.startswith(str(p).strip("./")) for p in paths)))
+    files = len(result.files) if not paths else len({f.file for f in findings} | {
+        f for f in result.files if any(f.startswith(str(p).strip("./")) for p in paths)})
     out = as_json(findings, files) if fmt == "json" else as_text(findings, files)
     click.echo(out)
     bad = [f for f in findings if f.severity == "error" or (strict and f.severity == "warning")]

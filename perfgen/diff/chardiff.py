@@ -9,8 +9,9 @@ short equal islands between two edits are absorbed into the edit, as diff-match-
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, Sequence
+from typing import Literal
 
 Op = Literal["equal", "delete", "insert"]
 

@@ -6,7 +6,8 @@ Chinese field names, which are the YAML keys users know.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
@@ -27,7 +28,7 @@ class FieldChange:
     field: str
     old: str | None
     new: str | None
-    segments: list[Segment] = field(default_factory=list)
+    segments: list[Segment] = dataclasses.field(default_factory=list)
 
     @property
     def is_text(self) -> bool:
@@ -77,7 +78,7 @@ class IndicatorDiff:
     status: Literal["added", "removed", "changed"]
     old: Indicator | None
     new: Indicator | None
-    changes: list[FieldChange] = field(default_factory=list)
+    changes: list[FieldChange] = dataclasses.field(default_factory=list)
     target: TargetChange | None = None
 
     @property
@@ -114,7 +115,7 @@ class ProjectRef:
     budget: Decimal
 
     @classmethod
-    def of(cls, p: Project) -> "ProjectRef":
+    def of(cls, p: Project) -> ProjectRef:
         return cls(p.id, p.name, p.code, p.source.file, p.budget.total)
 
     def as_dict(self) -> dict[str, object]:
@@ -128,9 +129,9 @@ class ProjectDiff:
     old: ProjectRef | None
     new: ProjectRef | None
     matched_by: str | None = None
-    budget: AmountChange = field(default_factory=lambda: AmountChange(None, None))
-    changes: list[FieldChange] = field(default_factory=list)
-    indicators: list[IndicatorDiff] = field(default_factory=list)
+    budget: AmountChange = dataclasses.field(default_factory=lambda: AmountChange(None, None))
+    changes: list[FieldChange] = dataclasses.field(default_factory=list)
+    indicators: list[IndicatorDiff] = dataclasses.field(default_factory=list)
 
     @property
     def ref(self) -> ProjectRef:
@@ -167,7 +168,7 @@ class SubGoalDiff:
     status: Status
     old_title: str | None
     new_title: str | None
-    changes: list[FieldChange] = field(default_factory=list)
+    changes: list[FieldChange] = dataclasses.field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -184,9 +185,9 @@ class GoalsDiff:
 
     status: Status
     file: str | None
-    changes: list[FieldChange] = field(default_factory=list)
-    subgoals: list[SubGoalDiff] = field(default_factory=list)
-    table: list[IndicatorDiff] = field(default_factory=list)
+    changes: list[FieldChange] = dataclasses.field(default_factory=list)
+    subgoals: list[SubGoalDiff] = dataclasses.field(default_factory=list)
+    table: list[IndicatorDiff] = dataclasses.field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -402,7 +403,8 @@ def _row_indicators(g: YearGoals) -> list[Indicator]:
 
 
 def compare_goals(a: YearGoals | None, b: YearGoals | None, settings: DiffSettings) -> GoalsDiff:
-    file = (b or a).source.file if (a or b) else None
+    either = b or a
+    file = either.source.file if either is not None else None
     if a is None and b is None:
         return GoalsDiff("unchanged", None)
     changes: list[FieldChange | None] = []

@@ -6,6 +6,8 @@ and renderer run on it, so a past revision is read exactly as perfgen reads toda
 """
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -56,7 +58,7 @@ class Repo:
     prefix: str  # the workspace's folder inside the repository, "" or "sub/dir/"
 
     @classmethod
-    def find(cls, root: Path) -> "Repo":
+    def find(cls, root: Path) -> Repo:
         if not root.is_dir():
             raise UserError(f"工作区目录 {root} 不存在", "用 --root 指定工作区目录。")
         top = _git(["rev-parse", "--show-toplevel"], root)
@@ -77,18 +79,26 @@ class Repo:
         return out.stdout.decode("ascii").strip()
 
     def export(self, rev: str, dest: Path) -> int:
-        """Write the workspace files of commit `rev` under `dest`; returns how many files."""
+        """Write the workspace files of commit `rev` under `dest`; returns how many files.
+
+        The names come from a commit anyone may have made (`git mktree` writes any name), so each
+        is checked as `git checkout` would: no "..", ".", empty or absolute components, no
+        control characters or backslashes, and every target must resolve inside `dest`.
+        Files are created new (never through an existing file or link)."""
         commit = self.resolve(rev)
         paths = [self.prefix + p for p in WORKSPACE_PATHS]
         listing = _git(["ls-tree", "-r", "-z", "--full-tree", "--name-only", commit, "--", *paths], self.top)
         if listing.returncode != 0:  # pragma: no cover - the commit was just resolved
             raise UserError(f"无法读取版本“{rev}”的文件列表", listing.stderr.decode("utf-8", "replace").strip()[:300])
-        names = [n for n in listing.stdout.decode("utf-8").split("\0") if n]
+        names = [n for n in listing.stdout.decode("utf-8", "surrogateescape").split("\0") if n]
+        for name in names:
+            _check_name(name, self.prefix, rev)
         if not any(n.startswith(self.prefix + "departments/") for n in names):
             raise UserError(f"版本“{rev}”中没有 departments/ 目录", "检查版本是否正确：那时工作区可能还没有数据。")
         request = "".join(f"{commit}:{n}\n" for n in names).encode("utf-8")
         batch = _git(["cat-file", "--batch"], self.top, stdin=request)
         data = batch.stdout
+        base = dest.resolve()
         pos = 0
         for name in names:
             header_end = data.index(b"\n", pos)
@@ -103,5 +113,33 @@ class Repo:
                 continue
             target = dest / name[len(self.prefix):]
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(body)
+            if not target.parent.resolve().is_relative_to(base):  # pragma: no cover - _check_name refused it
+                raise _unsafe(rev, name)
+            try:
+                fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+            except FileExistsError:
+                raise _unsafe(rev, name) from None
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(body)
         return len(names)
+
+
+_ODD = re.compile(r"[\x00-\x1f\x7f\\]|^[A-Za-z]:")
+
+
+def _check_name(name: str, prefix: str, rev: str) -> None:
+    """Refuse a tree entry whose name would lead outside the export folder or is not a plain name."""
+    if not name.startswith(prefix) or name.startswith("/"):
+        raise _unsafe(rev, name)
+    parts = name[len(prefix):].split("/")
+    if any(p in ("", ".", "..") or _ODD.search(p) for p in parts) or any(
+            "\udc80" <= ch <= "\udcff" for ch in name):
+        raise _unsafe(rev, name)
+
+
+def _unsafe(rev: str, name: str) -> UserError:
+    text = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    shown = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)[:200]
+    return UserError(f"版本“{rev}”中有不安全的文件名“{shown}”，已拒绝读取该版本",
+                     "这个提交的文件名含有“..”、绝对路径或控制字符，git checkout 也不会写出它；"
+                     "请检查这个提交的来历，不要合并它。")

@@ -8,8 +8,9 @@ the previous passes left unmatched, and ambiguous keys (a code used twice) are s
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Generic, Hashable, Sequence, TypeVar
+from typing import Generic, TypeVar
 
 from perfgen.model.entities import Indicator, Project
 

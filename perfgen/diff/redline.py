@@ -24,7 +24,7 @@ import copy
 import difflib
 import io
 import zipfile
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from lxml import etree
 
@@ -32,7 +32,7 @@ from perfgen.diff.chardiff import diff_tokens
 from perfgen.render.package import normalize_zip
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-W = "{%s}" % W_NS
+W = f"{{{W_NS}}}"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 _SIMPLE_P_CHILDREN = {W + "pPr", W + "r", W + "proofErr"}
@@ -288,7 +288,7 @@ def diff_paragraph(old: etree._Element, new: etree._Element, marks: _Marks, isla
     if not (_simple(old) and _simple(new)):
         return [x for x in (_mark_block(old, "del", marks), _mark_block(new, "ins", marks)) if x is not None]
     a, b = _tokens(old), _tokens(new)
-    out = etree.Element(new.tag, attrib=dict(new.attrib))
+    out = etree.Element(new.tag, attrib={str(k): str(v) for k, v in new.attrib.items()})
     ppr = new.find(W + "pPr")
     if ppr is not None:
         out.append(copy.deepcopy(ppr))
@@ -401,6 +401,8 @@ def redline(old_docx: bytes, new_docx: bytes, author: str = "perfgen", date: str
     with zipfile.ZipFile(io.BytesIO(new_docx)) as zn:
         new_root = etree.fromstring(zn.read("word/document.xml"))
     old_body, new_body = old_root.find(W + "body"), new_root.find(W + "body")
+    if old_body is None or new_body is None:
+        raise ValueError("word/document.xml without w:body")
     marks = _Marks(author, date, _max_id(old_root, new_root) + 1)
     olds = [c for c in old_body if c.tag != W + "sectPr"]
     news = [c for c in new_body if c.tag != W + "sectPr"]

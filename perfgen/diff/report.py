@@ -16,7 +16,13 @@ from typing import Literal
 
 from perfgen.diff.chardiff import Segment, trim
 from perfgen.diff.compare import (
-    AmountChange, DeptDiff, DiffReport, FieldChange, GoalsDiff, IndicatorDiff, ProjectDiff,
+    AmountChange,
+    DeptDiff,
+    DiffReport,
+    FieldChange,
+    GoalsDiff,
+    IndicatorDiff,
+    ProjectDiff,
 )
 
 Style = Literal["", "del", "ins", "old", "new", "warn", "b", "dim"]

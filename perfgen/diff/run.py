@@ -15,7 +15,8 @@ from perfgen.diff.compare import DeptDiff, DiffReport, compare_years
 from perfgen.diff.git import WORKTREE, Repo, parse_range
 from perfgen.diff.settings import DiffSettings, load_settings
 from perfgen.errors import UsageError, UserError
-from perfgen.load import LoadResult, load_workspace
+from perfgen.load import load_workspace
+from perfgen.loaded import LoadResult
 from perfgen.model.entities import DepartmentYear
 
 

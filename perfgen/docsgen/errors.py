@@ -6,11 +6,12 @@ workspaces, so the page shows the real wording and cannot fall behind the code.
 """
 from __future__ import annotations
 
+import functools
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import yaml
 
@@ -88,7 +89,7 @@ def _expected(case: Path) -> Keep:
 def _broken_workspaces(source: Path) -> list[tuple[Callable[[Path], Path], Keep]]:
     cases = sorted(p for p in (source / "tests" / "cases" / "invalid").iterdir() if (p / "expect.yaml").exists())
     made: list[tuple[Callable[[Path], Path], Keep]] = [
-        (lambda root, case=case: _overlay(source, case, root), _expected(case)) for case in cases]
+        (functools.partial(_overlay, source, case), _expected(case)) for case in cases]
     made += [(_scaffold, lambda f: "› 预算 ›" in (f.breadcrumb or "")),  # an amount: the blank, not a schema error
              (_missing_department_file, lambda f: True),
              (lambda root: root, lambda f: True)]  # not a workspace at all

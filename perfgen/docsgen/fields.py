@@ -76,7 +76,7 @@ def type_text(node: dict[str, Any]) -> str:
             return f"{name}，不小于 {_number(low)}"
         return name
     if isinstance(t, list):
-        return "或".join(_TYPES.get(x, x) for x in t)
+        return "或".join(str(_TYPES.get(x, x)) for x in t)
     return _TYPES.get(t, "见说明") if t else "见说明"
 
 
@@ -184,10 +184,10 @@ def examples(source: Path, kind: str) -> dict[tuple[str, ...], tuple[str, str]]:
         doc, _ = yamlsource.read(path, path.relative_to(source).as_posix())
         if doc is not None:
             walk(doc, doc.data, (), ())
-    found = {}
-    for path, values in seen.items():
+    found: dict[tuple[str, ...], tuple[str, str]] = {}
+    for data_path, values in seen.items():
         text, (_, _, rel) = min(values.items(), key=lambda kv: (-kv[1][0], kv[1][1]))
-        found[path] = (text, rel)
+        found[data_path] = (text, rel)
     return found
 
 
@@ -204,7 +204,8 @@ def _example(entry: Entry, found: dict[tuple[str, ...], tuple[str, str]]) -> tup
 
 def _load(source: Path, kind: str) -> dict[str, Any]:
     with open(source / "schemas" / f"{kind}.schema.json", encoding="utf-8") as fh:
-        return json.load(fh)
+        loaded: dict[str, Any] = json.load(fh)
+        return loaded
 
 
 def page(source: Path) -> str:

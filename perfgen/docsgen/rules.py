@@ -57,7 +57,7 @@ def _preamble(doc: yamlsource.YamlDocument) -> list[str]:
 def _rules(data: dict[str, Any]) -> list[tuple[str, dict[str, Any], tuple[str | int, ...]]]:
     """(id, rule in Chinese keys, path in the file) from a 规则 mapping or a list of rules."""
     raw = data.get("规则", data.get("rules"))
-    found = []
+    found: list[tuple[str, dict[str, Any], tuple[str | int, ...]]] = []
     if isinstance(raw, dict):
         items = [(str(k), v, ("规则" if "规则" in data else "rules", k)) for k, v in raw.items()]
     elif isinstance(raw, list):
@@ -67,7 +67,7 @@ def _rules(data: dict[str, Any]) -> list[tuple[str, dict[str, Any], tuple[str | 
         items = []
     for rule_id, body, path in items:
         if isinstance(body, dict):
-            found.append((rule_id, {_KEYS.get(k, k): v for k, v in body.items()}, path))
+            found.append((rule_id, {str(_KEYS.get(k, k)): v for k, v in body.items()}, path))
     return found
 
 
@@ -139,6 +139,7 @@ def _one_file(path: Path, source: Path) -> list[str]:
 
 def page(source: Path) -> str:
     files = sorted((source / "rules").glob("*.yaml")) if (source / "rules").is_dir() else []
+    files = [f for f in files if f.name != "scoring.yaml"]  # the scoring rules have their own page (评分规则.md)
     out = [header("审核规则", "rules/*.yaml") +
            "`perfgen review` 按绩效目标审核的四项准则（完整性、相关性、适当性、可行性）检查指标的质量，"
            "列出问题并给出建议评级（优、良、中、差）。`perfgen validate` 检查格式和硬性规定；"

@@ -15,7 +15,7 @@ from pathlib import Path
 from lxml import etree
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-W = "{%s}" % W_NS
+W = f"{{{W_NS}}}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 # Subtrees whose text is not part of the paragraph as read (text boxes repeat in Fallback).
 _SKIP = {W + "txbxContent", MC + "Fallback", W + "instrText", W + "delText", W + "del", W + "tbl", W + "pPr",

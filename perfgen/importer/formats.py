@@ -11,8 +11,8 @@ import functools
 import re
 import string
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 _FIELD = {
     "n": r"\d{1,3}",

@@ -86,7 +86,7 @@ class HebeiReader(PartReader):
             return self.split_without_parts(parts[0].blocks)
         for i, part in enumerate(parts[1:], start=1):
             part.kind = self.part_kind(part, i, len(parts) - 1)
-        self.found_part_names([p for p in parts[1:]])
+        self.found_part_names(parts[1:])
         return parts
 
     def layout_part_name(self, kind: str) -> str:

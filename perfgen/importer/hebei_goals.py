@@ -212,7 +212,7 @@ class GoalsReader(PartReader):
         start = 0 if head is None else head + 1
         columns: list[tuple[str, int]] = []
         if head is not None:
-            header_cells = [c for c in table.rows[head]]
+            header_cells = list(table.rows[head])
             for i, c in enumerate(header_cells[: len(DEPT_TABLE_FIELDS)]):
                 name = DEPT_TABLE_LABELS.get(key(c.text)) or DEPT_TABLE_FIELDS[i]
                 columns.append((name, c.col))

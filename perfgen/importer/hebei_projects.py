@@ -130,7 +130,7 @@ class ProjectsReader(PartReader):
 
     def read_form(self, table: Table, header: Any, title: tuple[Where, Format, dict[str, str], str] | None,
                   unit_para: tuple[str, str] | None) -> ImportedProject:
-        rows = range(0, header.row if header is not None else len(table.rows))
+        rows = range(header.row if header is not None else len(table.rows))
         form = read_labels(table, rows)
         where = Where(table=table.index)
         unit = "元"
@@ -249,6 +249,7 @@ class ProjectsReader(PartReader):
             decimals: list[int] = []
             for c in months:
                 m = MONTH_RE.match(key(c.text))
+                assert m is not None  # the header row was recognised by this pattern
                 label = f"{int(m.group(1))}月底"
                 if m.group(2) == "末":
                     self.rep.note(Where(table=table.index, row=r + 1), f"支出计划节点“{key(c.text)}”记为“{label}”")

@@ -15,7 +15,8 @@ LABELS_FILE = Path(__file__).with_name("labels.yaml")
 @functools.cache
 def vocab() -> dict[str, Any]:
     with open(LABELS_FILE, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        loaded: dict[str, Any] = yaml.safe_load(fh)
+        return loaded
 
 
 def _label_key(text: str) -> str:

@@ -87,7 +87,7 @@ class NingxiaReader:
             self.rep.note(None, f"表名中的年度 {m['年度']} 与导入年度 {self.year} 不同，重新生成时按导入年度印出")
 
     def read_form(self, table: Table, header: Any) -> ImportedProject:
-        rows = range(0, header.row if header is not None else len(table.rows))
+        rows = range(header.row if header is not None else len(table.rows))
         form = read_labels(table, rows)
         where = Where(table=table.index)
         name_cell = form.first("项目名称")
@@ -172,7 +172,7 @@ class NingxiaReader:
                                       "绩效目标只有“年度总体”和“年度（含本级）”两栏")
             return
 
-    def indicators(self, table: Table, header: Any) -> list:
+    def indicators(self, table: Table, header: Any) -> list[Any]:
         fmts = candidates(self.L.get("占位标签"), wordings("占位标签"))
 
         def placeholder(l3: str, value: str) -> bool:

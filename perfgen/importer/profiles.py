@@ -34,8 +34,8 @@ def taxonomies(root: Path) -> dict[str, Taxonomy]:
         path = resources.find_named(root, "profiles", name, ".yaml")
         data = _read_yaml(path) if path else None
         try:
-            out[name] = taxonomy_from_data(name, data)
-        except (KeyError, TypeError):
+            out[name] = taxonomy_from_data(name, data)  # type: ignore[arg-type]  # None/odd data: caught below
+        except (KeyError, TypeError, AttributeError):
             continue
     return out
 

@@ -5,8 +5,8 @@ YAML, and every value it had to interpret, becomes a Finding the command prints.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from perfgen.errors import Finding, Severity
 

@@ -11,18 +11,25 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from perfgen import resources
 from perfgen.errors import Finding, UsageError, UserError
 from perfgen.importer import hebei, ningxia, sniff, xlsx
 from perfgen.importer.assemble import (
-    assign_ids, duplicate_codes, goals_data, goals_summary, layout_comments, link_subgoals,
-    project_data, read_yaml,
+    assign_ids,
+    duplicate_codes,
+    goals_data,
+    goals_summary,
+    layout_comments,
+    link_subgoals,
+    project_data,
+    read_yaml,
 )
-from perfgen.importer.docx_reader import DocxReadError, Document, Paragraph, read_docx
+from perfgen.importer.docx_reader import Document, DocxReadError, Paragraph, read_docx
 from perfgen.importer.labels import vocab
 from perfgen.importer.normalize import key
 from perfgen.importer.profiles import check_indicators, empty_categories_setting, guess_profile, taxonomies
@@ -280,7 +287,7 @@ def _block_positions(doc: Document) -> Callable[[Where], tuple[int, ...]]:
     def position(where: Where) -> tuple[int, ...]:
         if where.table is not None:
             return (pos.get(("t", where.table), 0),)
-        return (pos.get(("p", where.paragraph), 0),)
+        return (pos.get(("p", where.paragraph or 0), 0),)
     return position
 
 

@@ -107,9 +107,9 @@ def read(path: Path, rep: Reporter) -> ImportedDocument:
             continue
         found_any = True
         out.labels_seen.extend(one_line(c.text) for c in table.rows[header.row] if not c.continued)
-        form = read_labels(table, range(0, header.row))
+        form = read_labels(table, range(header.row))
         unit = "元"
-        for r in range(0, header.row):
+        for r in range(header.row):
             for c in table.rows[r]:
                 m = UNIT_RE.search(one_line(c.text))
                 if m:
@@ -124,7 +124,7 @@ def read(path: Path, rep: Reporter) -> ImportedDocument:
         for label in ("项目名称", "项目编码", "预算数", "财政资金", "其他资金", "资金用途", "绩效目标", "单位名称",
                       "单位编码"):
             form.use(form.first(label))
-        for c in leftovers(table, range(0, header.row), form):
+        for c in leftovers(table, range(header.row), form):
             rep.unplaced(Where(sheet=sheet, row=c.row + 1), one_line(c.text), "表头之上的这一格无对应字段")
         if "项目名称" in header.columns or "项目编码" in header.columns:
             for name, code, rows in _project_groups(table, header):

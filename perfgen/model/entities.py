@@ -128,7 +128,7 @@ class Department:
     profile: str
     layout: dict[str, Any]
     source: Source
-    years: dict[int, "DepartmentYear"] = field(default_factory=dict)
+    years: dict[int, DepartmentYear] = field(default_factory=dict)
     named: bool = True  # 名称 was written (else `name` is the folder id, for lists and the volume)
 
 
@@ -142,6 +142,7 @@ class DepartmentYear:
     layout: dict[str, Any]
     folder: Path
     project_files: set[str] = field(default_factory=set)  # ids with a file, loadable or not
+    results: dict[str, Any] = field(default_factory=dict)  # project id -> results.model.ProjectResults
 
     @property
     def total_budget(self) -> Decimal:

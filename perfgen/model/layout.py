@@ -9,7 +9,8 @@ a department (department.yaml) and a year (goals.yaml) override any of the templ
 
 API for templates and views (see the layout schema for the meaning of each key):
 - `schema_defaults()`: every key's default; `key_schema(key)`: one key's schema.
-- `format_problem(fmt, fields)`: why a format string is unsafe or uses a field it does not get.
+- `format_problem(fmt, fields)`: why a format string is unsafe or uses a field it does not get
+  (perfgen/safeformat.py, shared with perfgen.yaml 标题 and the review rules' messages).
 - `BLOCK_FIELDS`: which project fields each 项目表区块 prints (so which are required).
 - `fill`, `number_fields`, `chinese_number`, `merge`.
 """
@@ -17,6 +18,8 @@ from __future__ import annotations
 
 import string
 from typing import Any
+
+from perfgen import safeformat
 
 _DIGITS = "零一二三四五六七八九"
 
@@ -57,28 +60,15 @@ def format_fields(fmt: str) -> list[str]:
 def format_problem(fmt: str, fields: list[str] | tuple[str, ...]) -> tuple[str, str] | None:
     """(message, hint) when `fmt` is not a plain format over `fields`; None when it is safe.
 
-    Only bare {名称} fields are allowed: no {n:>300000000} (a 5 GB string), no {n!r}, no
-    {年度.__class__} (Python internals on a cover), no positional {} or {0}."""
-    allowed = "、".join("{" + f + "}" for f in fields) if fields else "（这一项不能用占位符）"
-    try:
-        parsed = list(string.Formatter().parse(fmt))
-    except ValueError:
-        return ("大括号不成对", "占位符写成 {名称}；要印出大括号本身，写成 {{ 或 }}。可用的占位符：" + allowed)
-    for _, name, spec, conversion in parsed:
-        if name is None:
-            continue
-        if name not in fields:
-            if name == "" or name.isdigit():
-                return ("占位符没有名称", "写成 {名称}。可用的占位符：" + allowed)
-            return (f"没有“{{{name}}}”这个占位符", "可用的占位符：" + allowed)
-        if spec or conversion:
-            return (f"占位符“{{{name}}}”后不能写格式说明", f"只写 {{{name}}}，不要“:”或“!”之后的部分。")
-    return None
+    The one checker for user formats (perfgen/safeformat.py): only bare {名称} fields, so no
+    {n:>300000000} (a 5 GB string), no {n!r}, no {年度.__class__}, no positional {} or {0}."""
+    problem = safeformat.check(fmt, fields)
+    return None if problem is None else (problem.message, problem.hint)
 
 
 def fill(fmt: str, **values: Any) -> str:
-    """Fill a layout format; formats are checked by validation (format_problem) before any build."""
-    return fmt.format(**values)
+    """Fill a layout format without str.format; formats are checked by validation first."""
+    return safeformat.fill(fmt, values)
 
 
 def merge(defaults: dict[str, Any], *overrides: dict[str, Any] | None) -> dict[str, Any]:

@@ -6,6 +6,7 @@ comes from here, so a region that renames 效益指标 to 效果指标 changes a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,8 @@ class Taxonomy:
 
     @property
     def level2_names(self) -> list[str]:
-        return self._l2  # type: ignore[attr-defined, no-any-return]
+        names: list[str] = self._l2  # type: ignore[attr-defined]
+        return names
 
     def canonical_level2(self, name: str) -> str | None:
         """The 二级 name as the profile spells it: 数量指标 for 数量指标 or 数量."""
@@ -41,7 +43,7 @@ class Taxonomy:
 
     def level1_of(self, level2: str) -> str | None:
         canonical = self.canonical_level2(level2)
-        return self._l1_of.get(canonical) if canonical else None  # type: ignore[attr-defined, no-any-return]
+        return self._l1_of.get(canonical) if canonical else None  # type: ignore[attr-defined]
 
     def level2_of(self, level1: str) -> tuple[str, ...]:
         for l1, l2s in self.levels:
@@ -50,7 +52,7 @@ class Taxonomy:
         return ()
 
 
-def taxonomy_from_data(name: str, data: dict) -> Taxonomy:
+def taxonomy_from_data(name: str, data: dict[str, Any]) -> Taxonomy:
     levels = tuple((entry["名称"], tuple(entry["二级指标"])) for entry in data["一级指标"])
     return Taxonomy(name=name, title=data.get("名称", name), levels=levels,
                     aliases=dict(data.get("别名", {}) or {}))

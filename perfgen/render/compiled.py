@@ -69,18 +69,16 @@ class CompiledTemplate:
                     raise engine.template_error(exc, label) from None
 
     def _patched(self, data: bytes, cache_dir: Path | None) -> dict[str, str]:
-        """docxtpl's cleaned-up XML of each part with tags, cached on disk by template content."""
-        import pickle
-
+        """docxtpl's cleaned-up XML of each part with tags, cached on disk by template content
+        (as data: perfgen.cache lines, never pickle; anything else there counts as absent)."""
         from perfgen import cache
-        store = cache_dir / "templates" / f"{cache.digest(data, cache.code_version().encode())}.pickle" \
+        store = cache_dir / "templates" / f"{cache.digest(data, cache.code_version().encode())}{cache.SUFFIX}" \
             if cache_dir is not None and cache.enabled() else None
-        if store is not None and store.exists():
-            try:
-                with open(store, "rb") as fh:
-                    return pickle.load(fh)  # noqa: S301 - our own cache file
-            except Exception:
-                pass
+        if store is not None:
+            hit = cache.read_lines(store, cache.code_version())
+            if len(hit) == 1 and isinstance(hit[0][0], dict) and all(
+                    isinstance(k, str) and isinstance(v, str) for k, v in hit[0][0].items()):
+                return hit[0][0]
         tpl = engine.PerfgenTemplate(str(self.path))
         parts: dict[str, str] = {}
         for name, blob in self.entries:
@@ -91,9 +89,8 @@ class CompiledTemplate:
                 parts[name] = re.sub(r"<w:p([ >])", r"\n<w:p\1", tpl.patch_xml(text))
         if store is not None:
             try:
-                from perfgen.render.package import write_atomic
                 store.parent.mkdir(parents=True, exist_ok=True)
-                write_atomic(store, pickle.dumps(parts))
+                cache.write_lines(store, cache.code_version(), [(parts, None)])
             except Exception:  # only an optimisation
                 pass
         return parts

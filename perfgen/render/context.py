@@ -23,7 +23,7 @@ BLOCK_FLAGS = {"单位行": "unit_line", "编码名称": "code_name", "预算": 
 PART_KINDS = {"整体绩效目标": "goals", "专项资金说明": "special", "项目": "projects"}
 
 
-class View(dict):
+class View(dict[str, Any]):
     """A dict whose keys read as attributes in Jinja ({{ p.name }}); missing keys stay errors."""
 
     def __getattr__(self, name: str) -> Any:
@@ -38,7 +38,8 @@ class View(dict):
 def _rows(indicators: list[Indicator], layout: dict[str, Any]) -> list[View]:
     """Indicator rows with merge flags: l1_first / l2_first start a merged run of equal cells."""
     rows: list[View] = []
-    prev_l1 = prev_l2 = None
+    prev_l1: str | None = None
+    prev_l2: str | None = None
     counters: dict[tuple[str, str], int] = {}
     label = layout["占位标签"]
     for ind in indicators:

@@ -21,7 +21,7 @@ def template_path(root: Path, name: str) -> Path:
     return folder / "template.docx"
 
 
-def render_department(root: Path, dy: DepartmentYear) -> "Rendered":
+def render_department(root: Path, dy: DepartmentYear) -> Rendered:
     """The department's document for one year: .docx bytes plus its body for the volume."""
     from perfgen.cache import CACHE_DIR
     from perfgen.render.compiled import compiled

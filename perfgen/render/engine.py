@@ -102,8 +102,8 @@ def __getattr__(name: str) -> Any:
         if _TEMPLATE_CLASS is None:
             from docxtpl import DocxTemplate
 
-            class PerfgenTemplate(DocxTemplate):  # type: ignore[misc, valid-type]
-                def patch_xml(self, src_xml: str) -> str:  # type: ignore[override]
+            class PerfgenTemplate(DocxTemplate):  # type: ignore[misc]
+                def patch_xml(self, src_xml: str) -> str:
                     return _patch_vm(super().patch_xml(src_xml))
 
             _TEMPLATE_CLASS = PerfgenTemplate

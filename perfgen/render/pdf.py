@@ -1,20 +1,40 @@
-"""PDF output through headless LibreOffice, and reading page numbers back from the PDFs.
+"""PDF output through headless LibreOffice, the check that a PDF kept every character, and reading
+page numbers back from the PDFs.
 
-LibreOffice runs with a private profile (so parallel or concurrent runs do not collide with a
-desktop session) and with our font aliases. `pdftotext` (poppler-utils) splits a PDF into pages so
-the build can find on which page each heading landed.
+LibreOffice runs with a private profile per process (so parallel or concurrent runs do not collide
+with each other or a desktop session) and with our font substitutes (fonts.py). It is started as `soffice.bin`
+itself, not through the `soffice` script and its `oosplash` launcher, and told by the kernel to die
+with the perfgen process that started it (PR_SET_PDEATHSIG): killing perfgen used to leave
+soffice.bin running, orphaned under a killed oosplash. Profiles of processes that are gone are
+removed on the next run. `pdftotext` (poppler-utils) reads the text back: to check it against the
+document and to find on which page each heading landed.
 """
 from __future__ import annotations
 
+import io
 import os
+import re
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
+import time
+import zipfile
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from lxml import etree
 
 from perfgen.errors import UserError
+from perfgen.render import fonts
 
-_FONTCONFIG = Path(__file__).with_name("fontconfig.xml")
+_PROFILE_PREFIX = "perfgen-lo-"
+_RESTART = 81  # soffice.bin asks its launcher to restart it after creating a fresh profile
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def find_soffice() -> str | None:
@@ -33,36 +53,215 @@ def require_soffice() -> str:
     return path
 
 
-def convert_to_pdf(files: list[Path], outdir: Path, timeout: int = 900) -> dict[Path, Path]:
-    """Convert .docx files to PDF in one LibreOffice run; returns {docx: pdf} (PDFs in a temp folder)."""
-    soffice = require_soffice()
-    outdir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="perfgen-lo-") as profile:
+def _program(soffice: str) -> tuple[str, bool]:
+    """The binary to start and whether it is soffice.bin itself (which can be tied to our life)."""
+    real = Path(os.path.realpath(soffice))
+    binary = real.with_name("soffice.bin")
+    if _LIBC is not None and binary.is_file() and os.access(binary, os.X_OK):
+        return str(binary), True
+    return soffice, False
+
+
+def _load_libc() -> Any:
+    try:
+        import ctypes
+        return ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
+    except (OSError, ImportError):
+        return None
+
+
+_LIBC = _load_libc()  # loaded before any fork: the child must not import or take locks
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the forked child
+    """Ask Linux to SIGKILL this child when the perfgen thread that started it ends."""
+    if _LIBC is not None:
+        _LIBC.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def remove_stale_profiles(tmp: Path | None = None) -> list[Path]:
+    """Delete profile folders of LibreOffice runs whose perfgen process no longer exists."""
+    removed: list[Path] = []
+    folder = Path(tmp or tempfile.gettempdir())
+    try:
+        candidates = list(folder.glob(_PROFILE_PREFIX + "*"))
+    except OSError:
+        return removed
+    for d in candidates:
+        m = re.match(re.escape(_PROFILE_PREFIX) + r"(\d+)-", d.name)
+        if m:
+            stale = not _alive(int(m.group(1)))
+        else:  # older perfgen versions did not put their pid in the name
+            try:
+                stale = time.time() - d.stat().st_mtime > 3600
+            except OSError:
+                continue
+        if stale and d.is_dir():
+            shutil.rmtree(d, ignore_errors=True)
+            removed.append(d)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _run_soffice(soffice: str, files: list[Path], outdir: Path, timeout: float) -> str:
+    """One LibreOffice process converting `files` into `outdir`; returns its output for messages."""
+    program, direct = _program(soffice)
+    with tempfile.TemporaryDirectory(prefix=f"{_PROFILE_PREFIX}{os.getpid()}-") as profile:
         env = dict(os.environ)
-        env["FONTCONFIG_FILE"] = str(_FONTCONFIG)
+        env["FONTCONFIG_FILE"] = str(fonts.write_config(Path(profile)))
         env.setdefault("HOME", profile)
-        cmd = [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+        if direct:  # what the soffice script would set before starting soffice.bin
+            env["SAL_ENABLE_FILE_LOCKING"] = "1"
+        cmd = [program, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
                "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(outdir), *map(str, files)]
-        try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
-        except subprocess.TimeoutExpired:
-            raise UserError("LibreOffice 转换 PDF 超时", "文档过大或 LibreOffice 卡住；请重试，或先不加 --pdf 生成 Word 文档。") from None
+        deadline = time.monotonic() + timeout
+        output = ""
+        for _attempt in range(3):
+            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                                    # only a prctl call on a preloaded libc: safe with threads
+                                    preexec_fn=_die_with_parent if direct else None,  # noqa: PLW1509
+                                    start_new_session=not direct)
+            try:
+                out, err = proc.communicate(timeout=max(1.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                raise UserError("LibreOffice 转换 PDF 超时",
+                                "文档过大或 LibreOffice 卡住；请重试，或先不加 --pdf 生成 Word 文档。") from None
+            finally:
+                if proc.poll() is None:
+                    _kill(proc, direct)
+            output = (err or out).decode("utf-8", "replace").strip()
+            if proc.returncode != _RESTART:
+                break
+    return output
+
+
+def _kill(proc: subprocess.Popen[bytes], direct: bool) -> None:
+    try:
+        if direct:
+            proc.kill()
+        else:
+            os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    proc.wait()
+
+
+def convert_to_pdf(files: list[Path], outdir: Path, timeout: int = 900, jobs: int = 1) -> dict[Path, Path]:
+    """Convert .docx files to PDF; returns {docx: pdf}. With jobs > 1 the files are shared among
+    that many LibreOffice processes (each lays out its documents once, on its own core)."""
+    soffice = require_soffice()
+    remove_stale_profiles()
+    outdir.mkdir(parents=True, exist_ok=True)
+    names = [f.stem for f in files]
+    if len(set(names)) != len(names):
+        raise UserError("有同名的文档，无法在同一目录中生成 PDF", "给文档不同的文件名。")
+    jobs = max(1, min(jobs, len(files)))
+    # largest first, each to the least loaded process: the processes finish at about the same time
+    batches: list[list[Path]] = [[] for _ in range(jobs)]
+    load = [0] * jobs
+    for f in sorted(files, key=lambda f: -f.stat().st_size):
+        i = load.index(min(load))
+        batches[i].append(f)
+        load[i] += f.stat().st_size
+    batches = [b for b in batches if b]
+    if len(batches) == 1:
+        outputs = [_run_soffice(soffice, batches[0], outdir, timeout)]
+    else:
+        with ThreadPoolExecutor(len(batches)) as pool:
+            outputs = list(pool.map(lambda b: _run_soffice(soffice, b, outdir, timeout), batches))
     result = {}
     for f in files:
         pdf = outdir / (f.stem + ".pdf")
         if not pdf.exists():
-            raise UserError(f"LibreOffice 未能把 {f.name} 转成 PDF",
-                            f"LibreOffice 输出：{(proc.stderr or proc.stdout).strip()[:300] or '（无）'}")
+            said = " ".join(o for o in outputs if o)[:300] or "（无）"
+            raise UserError(f"LibreOffice 未能把 {f.name} 转成 PDF", f"LibreOffice 输出：{said}")
         result[f] = pdf
     return result
 
+
+# -- the text check ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LostText:
+    """Characters of the document that its PDF does not contain."""
+    missing: Counter[str]
+    paragraph: int | None   # 1-based paragraph of the document where the first loss is
+    excerpt: str
+
+    def describe(self) -> str:
+        chars = "、".join(f"“{c}”×{n}" if n > 1 else f"“{c}”" for c, n in self.missing.most_common(8))
+        where = f"，例如第 {self.paragraph} 段“{self.excerpt}”" if self.paragraph else ""
+        return f"少了 {sum(self.missing.values())} 个字符：{chars}{where}"
+
+
+def document_paragraphs(docx: bytes) -> list[str]:
+    """The text of each paragraph of the main document (tables included, fields as displayed)."""
+    with zipfile.ZipFile(_as_file(docx)) as z:
+        root = etree.fromstring(z.read("word/document.xml"))
+    return ["".join(t.text or "" for t in p.iter(_W + "t")) for p in root.iter(_W + "p")]
+
+
+def _as_file(data: bytes) -> io.BytesIO:
+    return io.BytesIO(data)
+
+
+def pdf_text(pdf: Path) -> str:
+    """All text of a PDF in content order (`-raw`: the default mode drops line-end hyphens)."""
+    exe = shutil.which("pdftotext")
+    if exe is None:
+        raise UserError("检查 PDF 需要 pdftotext", "安装 poppler-utils：sudo apt-get install poppler-utils")
+    proc = subprocess.run([exe, "-raw", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, timeout=600, check=False)
+    return proc.stdout.decode("utf-8", "replace")
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def lost_text(docx: bytes, pdf: Path) -> LostText | None:
+    """What the PDF lost of the document's text, or None when every character is there.
+
+    Characters are counted, not aligned: the PDF reads table cells in its own order, but each
+    character of the document must occur in it at least as often."""
+    paragraphs = document_paragraphs(docx)
+    text = _SPACE.sub("", pdf_text(pdf))
+    missing = Counter(_SPACE.sub("", "".join(paragraphs))) - Counter(text)
+    if not missing:
+        return None
+    for i, p in enumerate(paragraphs, 1):
+        squashed = _SPACE.sub("", p)
+        if squashed and squashed not in text and any(c in missing for c in squashed):
+            return LostText(missing, i, p if len(p) <= 60 else p[:57] + "…")
+    return LostText(missing, None, "")
+
+
+def check_text(docx: bytes, pdf: Path, name: str) -> None:
+    """Refuse a PDF that lost characters of its document: publishing it would misstate the text."""
+    lost = lost_text(docx, pdf)
+    if lost is not None:
+        raise UserError(
+            f"{name}：LibreOffice 生成的 PDF 与 Word 文档的文字不一致，{lost.describe()}；未写出这个 PDF",
+            "Word 文档是完整的。常见原因是行末标点悬挂（LibreOffice 把行末的“，、；”排到版心外又不显示）："
+            "请使用 perfgen 自带的模板样式（正文样式含 w:overflowPunct），或在模板的段落格式中关闭"
+            "“允许标点溢出边界”；仍不行时请用 Word/WPS 另存为 PDF。")
+
+
+# -- pages ---------------------------------------------------------------------------------------
 
 def page_texts(pdf: Path) -> list[str]:
     """The text of each page (pdftotext), for locating headings."""
     exe = shutil.which("pdftotext")
     if exe is None:
         raise UserError("计算目录页码需要 pdftotext", "安装 poppler-utils：sudo apt-get install poppler-utils")
-    proc = subprocess.run([exe, "-enc", "UTF-8", str(pdf), "-"], capture_output=True, timeout=300)
+    proc = subprocess.run([exe, "-enc", "UTF-8", str(pdf), "-"], capture_output=True, timeout=300, check=False)
     text = proc.stdout.decode("utf-8", "replace")
     pages = text.split("\f")
     if pages and not pages[-1].strip():
@@ -72,12 +271,11 @@ def page_texts(pdf: Path) -> list[str]:
 
 def find_pages(pages: list[str], headings: list[str]) -> list[int | None]:
     """1-based page of each heading, searching forward in order (white space ignored)."""
-    import re
-    squash = [re.sub(r"\s+", "", p) for p in pages]
+    squash = [_SPACE.sub("", p) for p in pages]
     result: list[int | None] = []
     start = 0
     for h in headings:
-        key = re.sub(r"\s+", "", h)
+        key = _SPACE.sub("", h)
         found = None
         for i in range(start, len(squash)):
             if key in squash[i]:

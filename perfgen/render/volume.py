@@ -27,7 +27,7 @@ from perfgen.render.document import template_path
 from perfgen.render.package import FIXED_DATE
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-W = "{%s}" % W_NS
+W = f"{{{W_NS}}}"
 TOC_MARKER = "@@PERFGEN-TOC@@"
 DEPTS_MARKER = "@@PERFGEN-DEPARTMENTS@@"
 TAB_POS = 8845  # right tab at the text block's edge (156 mm) for page numbers
@@ -86,7 +86,7 @@ _NS_DECLS = f' xmlns:w="{W_NS}" xmlns:r="http://schemas.openxmlformats.org/offic
 
 def _fragment(xml: str, decls: str = _NS_DECLS) -> etree._Element:
     """Parse a piece of document.xml; `decls` are the namespace declarations of its document."""
-    return etree.fromstring(f"<root{decls}>{xml}</root>".encode("utf-8"))[0]
+    return etree.fromstring(f"<root{decls}>{xml}</root>".encode())[0]
 
 
 def _unfragment(el: etree._Element) -> str:
@@ -111,7 +111,8 @@ def _page_break_first(body: bytes) -> bytes:
         pb = etree.Element(W + "pageBreakBefore")
         after = [c for c in ppr if c.tag in (W + "pStyle", W + "keepNext", W + "keepLines")]
         ppr.insert(ppr.index(after[-1]) + 1 if after else 0, pb)
-    pb.attrib.pop(W + "val", None)
+    if W + "val" in pb.attrib:
+        del pb.attrib[W + "val"]
     return body[:m.start()] + _unfragment(p).encode("utf-8") + body[m.end():]
 
 
@@ -208,7 +209,7 @@ def compose_volume(root: Path, year: int, title: str, issuer: str,
         name = f"_Toc_perfgen_{k}"
         keep = '<w:pageBreakBefore w:val="0"/>' if k == 1 else ""  # the section break already starts a page
         divider = (f'<w:p><w:pPr><w:pStyle w:val="PGDept"/>{keep}</w:pPr><w:bookmarkStart w:id="{bid}" '
-                   f'w:name="{name}"/>{_run(chapter.title)}<w:bookmarkEnd w:id="{bid}"/></w:p>').encode("utf-8")
+                   f'w:name="{name}"/>{_run(chapter.title)}<w:bookmarkEnd w:id="{bid}"/></w:p>').encode()
         bid += 1
         entries.append(TocEntry(1, chapter.title, name, chapter.page))
         body, bid = _bookmark_parts(_page_break_first(r.body), k, chapter, bid, entries)
@@ -228,7 +229,7 @@ def compose_volume(root: Path, year: int, title: str, issuer: str,
         sect_at = document.rindex("<w:sectPr")
     # Each chapter body was checked when its own document was rendered; what we add here (TOC,
     # dividers, bookmarks, section properties) is checked on its own instead of re-parsing ~30 MB.
-    etree.fromstring(f"<root{decls}>{toc}{_unfragment(final_sect)}</root>".encode("utf-8"))
+    etree.fromstring(f"<root{decls}>{toc}{_unfragment(final_sect)}</root>".encode())
     document_bytes = b"".join([
         document[:toc_m.start()].encode("utf-8"), toc.encode("utf-8"),
         document[toc_m.end():depts_m.start()].encode("utf-8"), *bodies,

@@ -7,14 +7,14 @@ rule id, a parameter or a {placeholder} is a located Chinese message, not a cras
 from __future__ import annotations
 
 import difflib
-import string
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from perfgen import resources, yamlsource
+from perfgen import resources, safeformat, yamlsource
 from perfgen.errors import Finding, Severity, UserError
-from perfgen.review.registry import WORDS, Choices, RuleSpec, fits, kind_name, specs
+from perfgen.review.registry import WORDS, Choices, RuleSpec, fits, kind_name
+from perfgen.review.rules import specs
 
 DEFAULT = "default"
 SEVERITY_WORDS: dict[str, Severity] = {"错误": "error", "警告": "warning", "提示": "info",
@@ -140,7 +140,7 @@ def load_ruleset(root: Path, spec: str | None = None) -> RuleSet:
     if problems:
         raise UserError(f"审核规则文件有 {len(problems)} 处错误", "按提示修改规则文件后重新运行。", findings=problems)
     merged: dict[str, Any] = {}
-    for rel, doc in reversed(layers):
+    for _rel, doc in reversed(layers):
         problems.extend(_merge(merged, doc))
     if not problems:  # a list edit that failed would also show up as a missing parameter
         top_rel, top_doc = layers[0]
@@ -151,13 +151,6 @@ def load_ruleset(root: Path, spec: str | None = None) -> RuleSet:
 
 
 # ── checking one file ─────────────────────────────────────────────────────────────────────
-
-
-def _placeholders(text: str) -> list[str] | None:
-    try:
-        return [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
-    except ValueError:
-        return None
 
 
 def _suggest(word: str, options: list[str] | tuple[str, ...]) -> str:
@@ -181,15 +174,8 @@ class _Checker:
             return
         if facts is None:
             return
-        names = _placeholders(value)
-        if names is None:
-            self.add(path, "大括号不成对", "占位符写成 {名称}；要印出大括号本身，写成 {{ 或 }}。")
-            return
-        for name in names:
-            if name not in facts:
-                self.add(path, f"没有“{{{name}}}”这个占位符",
-                         _suggest(name, facts) + ("可用的占位符：" + "、".join("{" + f + "}" for f in facts) if facts
-                                                  else "这条规则没有占位符。"))
+        for bad in safeformat.problems(value, facts):
+            self.add(path, bad.message, bad.hint)
 
 
 def _check_layer(doc: yamlsource.YamlDocument) -> list[Finding]:

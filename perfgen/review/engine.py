@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from perfgen.errors import Finding, UserError, sort_findings
-from perfgen.load import LoadResult, load_workspace
+from perfgen.load import load_workspace
+from perfgen.loaded import LoadResult
 from perfgen.model.entities import Department, DepartmentYear
 from perfgen.review.config import RuleConfig, RuleSet, load_ruleset
 from perfgen.review.grading import Grade, RowStats, grade
-from perfgen.review.registry import specs
 from perfgen.review.rows import Issue, RuleContext, department_rows, project_rows
+from perfgen.review.rules import specs
+from perfgen.safeformat import fill
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
@@ -123,14 +125,9 @@ def _run_rules(result: LoadResult, ruleset: RuleSet, dy: DepartmentYear) -> list
     return kept
 
 
-class _Facts(dict):
-    def __missing__(self, key: str) -> str:
-        return ""
-
-
 def _finding(result: LoadResult, cfg: RuleConfig, issue: Issue) -> Finding:
-    facts = _Facts(issue.facts)
-    f = result.finding(issue.source, issue.at, cfg.message.format_map(facts), cfg.hint.format_map(facts),
+    facts = issue.facts
+    f = result.finding(issue.source, issue.at, fill(cfg.message, facts, missing=""), fill(cfg.hint, facts, missing=""),
                        cfg.code, cfg.severity, key=issue.key)
     row = issue.row
     if row is not None and row.project is not None:

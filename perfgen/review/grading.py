@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from perfgen.errors import SEVERITY_CN, Finding
 from perfgen.review.config import GradeStep, RuleSet
+from perfgen.safeformat import fill
 
 _ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -66,8 +67,8 @@ def grade(findings: list[Finding], ruleset: RuleSet, stats: RowStats = RowStats(
     for step in ruleset.grading:
         if _holds(step, counts, fired, stats):
             matched = [titles[r] for r in step.rules if r in fired]
-            reason = step.reason.format(错误=counts["error"], 警告=counts["warning"], 提示=counts["info"],
-                                        规则="、".join(matched), 指标数=stats.rows, 错误指标=stats.error_rows,
-                                        问题指标=stats.problem_rows)
+            reason = fill(step.reason, {"错误": counts["error"], "警告": counts["warning"], "提示": counts["info"],
+                                        "规则": "、".join(matched), "指标数": stats.rows, "错误指标": stats.error_rows,
+                                        "问题指标": stats.problem_rows})
             return Grade(step.grade, (reason, *breakdown(findings, ruleset)))
     return Grade("优", ("没有需要修改的问题", *breakdown(findings, ruleset)))

@@ -1,17 +1,19 @@
 """What each review rule needs from the rules file: its parameters and the facts it can report.
 
-The rule functions (perfgen.review.rules) register themselves here with `@rule(...)`; the rules-file
+The rule functions (perfgen.review.rules) register themselves here with `@rule(...)`, and
+perfgen.review.rules.specs() hands out the full table (this module never imports the rules); the rules-file
 loader (perfgen.review.config) checks a region's YAML against these declarations, so a misspelt
 parameter or placeholder is reported with its line instead of failing in the middle of a review.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from perfgen.review.rows import Issue, RuleContext
     from perfgen.model.entities import DepartmentYear
+    from perfgen.review.rows import Issue, RuleContext
 
 # Parameter kinds: a word list, a number, a switch, or a list of entries whose fields have kinds.
 WORDS = "words"
@@ -59,12 +61,6 @@ def rule(rule_id: str, *, params: dict[str, ParamKind] | None = None, facts: tup
         REGISTRY[rule_id] = RuleSpec(rule_id, func, dict(params or {}), facts, defer_to)
         return func
     return register
-
-
-def specs() -> dict[str, RuleSpec]:
-    """Every rule, in the order they run (importing the rules module registers them)."""
-    from perfgen.review import rules  # noqa: F401  (registration side effect)
-    return REGISTRY
 
 
 def kind_name(kind: ParamKind) -> str:

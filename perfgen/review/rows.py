@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from perfgen.load import LoadResult
+from perfgen.loaded import LoadResult
 from perfgen.model.entities import DepartmentYear, Project, Source
 from perfgen.model.values import IndicatorValue, ValueSyntaxError, parse_value
 

@@ -8,12 +8,12 @@ Rules run in the order they are defined here.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import Iterator
 
 from perfgen.model.entities import DepartmentYear, Project
 from perfgen.review import money
-from perfgen.review.registry import NUMBER, SWITCH, TEXT, WORDS, Choices, Entries, rule
+from perfgen.review.registry import NUMBER, REGISTRY, SWITCH, TEXT, WORDS, Choices, Entries, RuleSpec, rule
 from perfgen.review.rows import COLUMNS, Issue, Row, RuleContext, all_rows, norm, project_rows, shown
 
 # ── 完整性 ──────────────────────────────────────────────────────────────────────────────
@@ -215,7 +215,7 @@ def unit_mismatch(dy: DepartmentYear, ctx: RuleContext) -> Iterator[Issue]:
 def low_target(dy: DepartmentYear, ctx: RuleContext) -> Iterator[Issue]:
     """A rate target set below what is usual for its kind (适当性: targets not set low)."""
     for row in all_rows(dy):
-        if not (row.quantitative and _is_percent(row)) or row.value.operator in ("≤", "<"):  # type: ignore[union-attr]
+        if not (row.quantitative and _is_percent(row)) or row.value.operator in ("≤", "<"):  # type: ignore[union-attr, operator]
             continue
         name = norm(row.level3 or row.level2)
         for entry in ctx.params["下限"]:
@@ -399,3 +399,7 @@ def text_amount(dy: DepartmentYear, ctx: RuleContext) -> Iterator[Issue]:
                 yield Issue(None, s.source, (name,), {"栏目": f"分项“{s.title.rstrip('：:。')}” › {name}",
                                                       "原文": amount.text, "预算": money.wan(budget)})
 
+
+def specs() -> dict[str, RuleSpec]:
+    """Every rule, in the order they run: the ones this module registered as it was imported."""
+    return REGISTRY

@@ -22,6 +22,7 @@ SCHEMA_FILES: dict[str, str] = {
     "department": "departments/*/department.yaml",
     "goals": "departments/*/*/goals.yaml",
     "project": "departments/*/*/projects/*.yaml",
+    "results": "departments/*/*/results/*.yaml",
 }
 
 

@@ -13,7 +13,14 @@ from pathlib import Path
 from perfgen.cache import CACHE_DIR
 from perfgen.errors import UserError
 from perfgen.scaffold.files import (
-    SCHEMA_FILES, ScaffoldReport, add_schemas, check_year, default_year, modeline_target, render, write_new,
+    SCHEMA_FILES,
+    ScaffoldReport,
+    add_schemas,
+    check_year,
+    default_year,
+    modeline_target,
+    render,
+    write_new,
 )
 
 ISSUER_PLACEHOLDER = "待填写：印发单位，例如“某某县财政局”"

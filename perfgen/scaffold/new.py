@@ -13,7 +13,14 @@ from perfgen import resources, yamlsource
 from perfgen.errors import UserError
 from perfgen.model.taxonomy import Taxonomy, taxonomy_from_data
 from perfgen.scaffold.files import (
-    ScaffoldReport, add_schemas, check_id, check_year, default_year, modeline_target, render, write_new,
+    ScaffoldReport,
+    add_schemas,
+    check_id,
+    check_year,
+    default_year,
+    modeline_target,
+    render,
+    write_new,
 )
 
 DEFAULT_TEMPLATE = "hebei"
@@ -134,7 +141,8 @@ def new_project(root: Path, dept_id: str, project_id: str, year: int | None = No
     template = str(dept.get("模板", DEFAULT_TEMPLATE))
     folder = resources.find_named(root, "templates", template)
     layout = _read(folder / "layout.yaml", folder.parent.parent) if folder else {}
-    overrides = dept.get("版式") if isinstance(dept.get("版式"), dict) else {}
+    raw_overrides = dept.get("版式")
+    overrides: dict[str, Any] = raw_overrides if isinstance(raw_overrides, dict) else {}
     milestones = overrides.get("支出计划节点", layout.get("支出计划节点", []))
     milestones = [m for m in milestones if isinstance(m, str)] if isinstance(milestones, list) else []
     assert tax is not None  # the shipped profiles always include the default

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from decimal import Decimal
-from typing import Callable, Iterator
+from typing import Any
 
 from perfgen.errors import Finding
-from perfgen.load import LoadResult
+from perfgen.loaded import LoadResult, kind_of
 from perfgen.model.entities import DepartmentYear
 from perfgen.model.values import ValueSyntaxError, parse_value, starts_with_operator
 from perfgen.validate import placeholders
@@ -22,8 +23,7 @@ Rule = Callable[[LoadResult], Iterator[Finding]]
 
 def _years(result: LoadResult) -> Iterator[DepartmentYear]:
     for dept in result.workspace.departments.values():
-        for year in dept.years.values():
-            yield year
+        yield from dept.years.values()
 
 
 def budget_sum(result: LoadResult) -> Iterator[Finding]:
@@ -127,8 +127,8 @@ def _others(paths: list[str]) -> str:
 
 def unique_codes_and_ids(result: LoadResult) -> Iterator[Finding]:
     """Project codes and ids are unique within a year across the workspace."""
-    by_year_code: dict[tuple[int, str], list] = defaultdict(list)
-    by_year_id: dict[tuple[int, str], list] = defaultdict(list)
+    by_year_code: dict[tuple[int, str], list[Any]] = defaultdict(list)
+    by_year_id: dict[tuple[int, str], list[Any]] = defaultdict(list)
     for dy in _years(result):
         for p in dy.projects:
             if p.code:
@@ -191,7 +191,7 @@ def xml_characters(result: LoadResult) -> Iterator[Finding]:
     with its exact place, instead of vanishing silently from the document."""
     from perfgen.render.xmltext import has_invalid_xml_chars, invalid_xml_chars
 
-    def walk(value: object, path: tuple) -> Iterator[tuple[tuple, str]]:
+    def walk(value: object, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
         if isinstance(value, str):
             if invalid_xml_chars(value):
                 yield path, value
@@ -211,8 +211,7 @@ def xml_characters(result: LoadResult) -> Iterator[Finding]:
             name = _CHAR_NAMES.get(bad, "不可见的控制字符" if ord(bad) < 0x20 else "无效字符")
             line, col = doc.position(path)
             from perfgen.validate.schema_check import breadcrumb
-            from perfgen.load import _kind_of
-            kind = _kind_of(rel)
+            kind = kind_of(rel)
             yield Finding(file=rel, line=line, column=col, code="rule.xml-character",
                           breadcrumb=breadcrumb(kind, doc.data, path) if kind else None,
                           message=f"文字中含有{name}（U+{ord(bad):04X}），Word 文档无法保存这个字符",

@@ -4,7 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from perfgen.errors import Finding, UserError
-from perfgen.load import LoadResult, load_workspace
+from perfgen.load import load_workspace
+from perfgen.loaded import LoadResult
 
 
 def validate(root: Path, paths: list[Path] | None = None) -> tuple[LoadResult, list[Finding]]:

@@ -7,10 +7,9 @@ what is wrong, and how to fix it, with the closest valid key for a typo.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any, Iterator
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # jsonschema is imported only when a file needs explaining (it is slow to import)
     from jsonschema.exceptions import ValidationError
@@ -20,7 +19,7 @@ from perfgen.errors import Finding
 from perfgen.yamlsource import YamlDocument
 
 ROOT_LABEL = {"workspace": "工作区设置", "department": "部门", "goals": "年度目标", "project": "项目",
-              "layout": "版式设置"}
+              "results": "结果", "layout": "版式设置"}
 
 _TYPE_CN = {"string": "文字", "number": "数字", "integer": "整数", "boolean": "true 或 false",
             "object": "“字段: 值”形式的键值对", "array": "列表（每项以“- ”开头）", "null": "空值"}
@@ -47,7 +46,7 @@ def _validator(kind: str) -> Any:
     return _VALIDATORS.setdefault(kind, jsonschema.Draft202012Validator(resources.schema(kind)))
 
 
-def best_match(errors: Any) -> "ValidationError":
+def best_match(errors: Any) -> ValidationError:
     from jsonschema.exceptions import best_match as jsonschema_best_match
     return jsonschema_best_match(errors)
 
@@ -155,7 +154,7 @@ def check(doc: YamlDocument, kind: str) -> list[Finding]:
     """Every structural problem in one document, each located and explained."""
     if _fast_valid(kind, doc.data):
         return []
-    findings = []
+    findings: list[Finding] = []
     for error in sorted(_validator(kind).iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path))):
         findings.extend(_explain(doc, kind, error))
     return findings
@@ -179,10 +178,10 @@ def _explain(doc: YamlDocument, kind: str, error: ValidationError) -> Iterator[F
         for key in error.validator_value:
             if isinstance(value, dict) and key not in value:
                 sub = props.get(key, {})
-                hint = f"添加“{key}: …”"
+                hint_text = f"添加“{key}: …”"
                 if sub.get("description"):
-                    hint += f"（{sub.get('title', key)}：{sub['description']}）"
-                yield finding(f"缺少必填项“{key}”", hint, code="schema.required")
+                    hint_text += f"（{sub.get('title', key)}：{sub['description']}）"
+                yield finding(f"缺少必填项“{key}”", hint_text, code="schema.required")
         return
     if v == "additionalProperties":
         allowed = list(error.schema.get("properties", {}))
@@ -193,7 +192,7 @@ def _explain(doc: YamlDocument, kind: str, error: ValidationError) -> Iterator[F
             at = doc.position(path + (key,), key=True)
             close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.3)
             if close:
-                hint = f"是不是要写“{close[0]}”？"
+                hint: str | None = f"是不是要写“{close[0]}”？"
             elif allowed:
                 hint = "这里可以写的字段有：" + "、".join(allowed)
             else:

@@ -1,0 +1,218 @@
+"""PDF output: every character of the document reaches the PDF, the body keeps the GB/T 9704 grid
+(22 lines × 28 characters), and LibreOffice never outlives perfgen."""
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pdfgrid  # tests/ is on sys.path (pytest prepends the test folder)
+import pytest
+
+from perfgen.build import BuildOptions, build
+from perfgen.errors import UserError
+from perfgen.render import pdf as pdfmod
+
+ROOT = Path(__file__).resolve().parent.parent
+needs_lo = pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+                              reason="LibreOffice/poppler not installed")
+
+
+@pytest.fixture(scope="module")
+def pdf_build(tmp_path_factory: pytest.TempPathFactory, shipped: Path) -> Path:
+    out = tmp_path_factory.mktemp("pdf") / "build"
+    build(shipped, BuildOptions(out=out, pdf=True))  # a copy: no cache written into the repository
+    return out
+
+
+def _without_overflow_punct(docx: bytes) -> bytes:
+    """The document as it was before the fix: LibreOffice hangs line-end punctuation."""
+    src = zipfile.ZipFile(io.BytesIO(docx))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "word/styles.xml":
+                data = re.sub(rb"<w:overflowPunct[^>]*/>", b"", data)
+            dst.writestr(info, data)
+    return out.getvalue()
+
+
+# -- every character reaches the PDF -------------------------------------------------------------
+
+@pytest.mark.slow
+@needs_lo
+def test_no_shipped_pdf_loses_a_character(pdf_build: Path) -> None:
+    pairs = sorted(pdf_build.glob("*/*.docx"))
+    assert len(pairs) == 8
+    for docx in pairs:
+        assert pdfmod.lost_text(docx.read_bytes(), docx.with_suffix(".pdf")) is None, docx
+
+
+@pytest.mark.slow
+@needs_lo
+def test_a_pdf_that_lost_punctuation_is_refused_with_a_located_message(pdf_build: Path, tmp_path: Path) -> None:
+    docx = tmp_path / "shanhaiguan-zfw.docx"
+    docx.write_bytes(_without_overflow_punct((pdf_build / "2021/shanhaiguan-zfw.docx").read_bytes()))
+    pdf = pdfmod.convert_to_pdf([docx], tmp_path / "out")[docx]
+    lost = pdfmod.lost_text(docx.read_bytes(), pdf)
+    assert lost is not None and set(lost.missing) <= set("，、；。：")
+    with pytest.raises(UserError) as err:
+        pdfmod.check_text(docx.read_bytes(), pdf, docx.name)
+    message = str(err.value)
+    assert "shanhaiguan-zfw.docx" in message and "“，”" in message and "第 " in message and "段" in message
+    assert "未写出" in message and err.value.hint and "标点" in err.value.hint
+
+
+@pytest.mark.slow
+@needs_lo
+def test_build_writes_no_pdf_for_a_template_that_lets_libreoffice_drop_characters(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    for name in ("departments", "templates", "profiles", "rules", "schemas"):
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, ws / name)
+    for f in ROOT.glob("perfgen.yaml"):
+        shutil.copy(f, ws / f.name)
+    template = ws / "templates/hebei/template.docx"
+    template.write_bytes(_without_overflow_punct(template.read_bytes()))
+    out = tmp_path / "out"
+    with pytest.raises(UserError) as err:
+        build(ws, BuildOptions(out=out, pdf=True, years=[2021], volume=False))
+    assert "PDF" in str(err.value) and "“，”" in str(err.value)
+    assert not list(out.glob("**/*.pdf"))
+
+
+def test_the_text_check_counts_characters_not_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    docx = io.BytesIO()
+    body = ("<w:body><w:p><w:r><w:t>甲，乙</w:t></w:r></w:p><w:tbl><w:tr><w:tc><w:p><w:r><w:t>丙、丁</w:t></w:r>"
+            "</w:p></w:tc></w:tr></w:tbl></w:body>")
+    with zipfile.ZipFile(docx, "w") as z:
+        z.writestr("word/document.xml", '<w:document xmlns:w="http://schemas.openxmlformats.org/'
+                                        f'wordprocessingml/2006/main">{body}</w:document>')
+    monkeypatch.setattr(pdfmod, "pdf_text", lambda pdf: "丙、丁\n甲，\n乙\f")
+    assert pdfmod.lost_text(docx.getvalue(), tmp_path / "x.pdf") is None
+    monkeypatch.setattr(pdfmod, "pdf_text", lambda pdf: "丙、丁\n甲\n乙\f")
+    lost = pdfmod.lost_text(docx.getvalue(), tmp_path / "x.pdf")
+    assert lost is not None and dict(lost.missing) == {"，": 1} and lost.paragraph == 1
+    assert "“，”" in lost.describe() and "第 1 段“甲，乙”" in lost.describe()
+
+
+# -- the body grid -------------------------------------------------------------------------------
+
+_NO_LINE_START = set("，。、；：？！）》」』”’…")
+
+
+@pytest.mark.slow
+@needs_lo
+@pytest.mark.parametrize("doc", ["2021/shanhaiguan-zfw", "2022/chengde-gxq-zfw", "2025/yutian-zfw"])
+def test_body_pages_have_22_lines_of_28_characters(pdf_build: Path, doc: str) -> None:
+    pdf = pdf_build / f"{doc}.pdf"
+    grid = pdfgrid.measure(pdf)
+    assert len(grid.body_pages) >= 4, grid
+    assert not grid.off_pitch, grid.off_pitch
+    # the grid starts at the top of the text block (LibreOffice centred a grid that did not fit)
+    assert all(abs(off - 6.6) < 1.5 for off in grid.first_line_offset.values()), grid.first_line_offset
+    assert max(grid.slots_used.values()) == 22 and all(n <= 22 for n in grid.slots_used.values())
+    # full lines hold 28 characters; 27 only where the 28th would be followed by punctuation that
+    # may not begin a line (the pair moves down together)
+    pages = pdfgrid.read_pages(pdf)
+    lines = [ln for p in pages if p.number in grid.body_pages for ln in p.lines]
+    counts = []
+    for ln, nxt in zip(lines, lines[1:] + [None]):
+        if pdfgrid._full_width(ln.text) and ln.right >= pdfgrid.LEFT + pdfgrid.WIDTH - 2:
+            n = len(ln.text) + round((ln.left - pdfgrid.LEFT) / (pdfgrid.WIDTH / 28))
+            counts.append(n)
+            assert n == 28 or (n == 27 and (nxt is None or nxt.text[1:2] in _NO_LINE_START)), (ln.text, nxt)
+    assert counts.count(28) >= 20
+
+
+# -- LibreOffice dies with perfgen ---------------------------------------------------------------
+
+def _soffice_writing_to(outdir: Path) -> list[int]:
+    """soffice processes converting into `outdir`."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmd = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+        except OSError:
+            continue
+        if "soffice" in cmd and str(outdir) in cmd:
+            found.append(int(proc.name))
+    return found
+
+
+@pytest.mark.slow
+@needs_lo
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs /proc")
+def test_killing_perfgen_kills_libreoffice(pdf_build: Path, tmp_path: Path) -> None:
+    docs = []
+    for i in range(6):  # enough work that LibreOffice is still busy when perfgen is killed
+        d = tmp_path / f"d{i}.docx"
+        shutil.copy(pdf_build / "2022/chengde-gxq-zfw.docx", d)
+        docs.append(str(d))
+    script = ("import sys; from pathlib import Path; from perfgen.render.pdf import convert_to_pdf; "
+              "convert_to_pdf([Path(a) for a in sys.argv[2:]], Path(sys.argv[1]))")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    out = tmp_path / "out"
+    child = subprocess.Popen([sys.executable, "-c", script, str(out), *docs], env=env)
+    deadline = time.monotonic() + 60
+    while not _soffice_writing_to(out) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _soffice_writing_to(out), "LibreOffice did not start"
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    deadline = time.monotonic() + 10
+    while _soffice_writing_to(out) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = _soffice_writing_to(out)
+    for pid in left:  # do not leave them running if the test fails
+        os.kill(pid, signal.SIGKILL)
+    assert not left, "soffice outlived the perfgen process that started it"
+
+
+def test_profiles_of_dead_runs_are_removed_and_live_ones_kept(tmp_path: Path) -> None:
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stale = tmp_path / f"perfgen-lo-{dead.pid}-abc"
+    live = tmp_path / f"perfgen-lo-{os.getpid()}-def"
+    old = tmp_path / "perfgen-lo-k2j3h4"   # an older perfgen's name, without a pid
+    for d in (stale, live, old):
+        (d / "user").mkdir(parents=True)
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    removed = pdfmod.remove_stale_profiles(tmp_path)
+    assert sorted(removed) == sorted([stale, old])
+    assert live.is_dir() and not stale.exists() and not old.exists()
+
+
+# -- fonts ---------------------------------------------------------------------------------------
+
+@pytest.mark.slow
+@needs_lo
+def test_each_font_role_gets_its_own_face_in_the_pdf(pdf_build: Path) -> None:
+    out = subprocess.run(["pdffonts", str(pdf_build / "2021/shanhaiguan-zfw.pdf")], capture_output=True,
+                         text=True, check=True).stdout
+    faces = {line.split()[0].split("+", 1)[-1] for line in out.splitlines()[2:] if line.strip()}
+    assert any("Kai" in f for f in faces), faces                           # 楷体 headings
+    assert any("Serif" in f and "Bold" in f for f in faces), faces         # 小标宋 titles
+    assert any("Serif" in f and "Regular" in f for f in faces), faces      # 仿宋 body
+    assert any("Sans" in f for f in faces), faces                          # 黑体 headings
+
+
+def test_the_summary_names_the_substitutes_and_the_bold_rule_only_when_missing(monkeypatch) -> None:
+    from perfgen.build import BuildReport
+    from perfgen.render import fonts
+    monkeypatch.setattr(fonts, "installed", lambda family: False)
+    assert "<const>bold</const>" in fonts.config_text()
+    monkeypatch.setattr(fonts, "installed", lambda family: family == fonts.XIAOBIAOSONG)
+    assert "<const>bold</const>" not in fonts.config_text()
+    report = BuildReport(pdfs=[Path("a.pdf")], font_substitutes={"楷体_GB2312": "AR PL UKai CN Book"})
+    assert "楷体_GB2312→AR PL UKai CN Book" in report.summary()

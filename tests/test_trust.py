@@ -1,0 +1,269 @@
+"""The trust boundary (docs/SECURITY.md): nothing in a workspace, a git revision or the cache runs
+code, writes outside its place, or makes perfgen print anything but what the YAML says."""
+from __future__ import annotations
+
+import os
+import pickle
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from perfgen import cache
+from perfgen.build import BuildOptions, build
+from perfgen.cli.app import cli
+from perfgen.load import load_workspace
+
+
+def _run(ws: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["--root", str(ws), *args])
+    return result.exit_code, result.output
+
+
+def _document_text(path: Path) -> str:
+    return zipfile.ZipFile(path).read("word/document.xml").decode("utf-8")
+
+
+# -- 1. the cache is data, never code ------------------------------------------------------------
+
+class _Boom:
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):  # what an attacker's pickle does when loaded
+        return (os.system, (f"touch {self.marker}",))
+
+
+def _plant_pickles(ws: Path, marker: Path) -> list[Path]:
+    """A pickle that runs a shell command, at every name the cache ever used, old and new."""
+    blob = pickle.dumps((cache.code_version(), {"x": _Boom(marker)}))
+    names = ["build.pickle", "render.pickle", "parse/_.pickle", "parse/demo.pickle", "build.cache",
+             "render.cache", "parse/_.cache", "parse/demo.cache"]
+    store = ws / cache.CACHE_DIR
+    for tpl in (ws / cache.CACHE_DIR / "templates").glob("*") if (store / "templates").is_dir() else []:
+        names.append(f"templates/{tpl.name}")
+    names.append("templates/" + "0" * 32 + cache.SUFFIX)
+    planted = []
+    for name in names:
+        path = store / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(blob)
+        planted.append(path)
+    return planted
+
+
+def test_a_planted_pickle_never_runs(workspace: Path, tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    build(workspace, BuildOptions())  # a cache exists, then an attacker replaces every file of it
+    _plant_pickles(workspace, marker)
+    assert _run(workspace, "validate")[0] == 0
+    assert _run(workspace, "build", "-q")[0] == 0
+    _plant_pickles(workspace, marker)
+    assert _run(workspace, "build", "-q")[0] == 0
+    assert not marker.exists()
+    assert "见义勇为基金" in _document_text(workspace / "build/2025/demo.docx")
+    assert not list((workspace / cache.CACHE_DIR).rglob("*.pickle")), "old pickles are removed"
+
+
+def test_no_pickle_in_perfgen() -> None:
+    from conftest import ROOT
+    users = [p for p in (ROOT / "perfgen").rglob("*.py") if "import pickle" in p.read_text(encoding="utf-8")]
+    assert users == []
+
+
+def test_the_codec_round_trips_exact_decimals_and_models(workspace: Path) -> None:
+    from decimal import Decimal
+    result = load_workspace(workspace)
+    project = result.workspace.departments["demo"].years[2025].projects[0]
+    back = cache.decode(cache.encode(project, typed=True), typed=True)
+    project.raw = {}
+    assert back == project
+    values = [Decimal("100"), Decimal("1.50"), Decimal("1E+3"), Decimal("-0.000"), 7, True, None, "\x00\t\n"]
+    again = cache.decode(cache.encode(values))
+    assert again == values and [str(v) for v in again[:4]] == ["100", "1.50", "1E+3", "-0.000"]
+    assert type(again[4]) is int and type(again[5]) is bool
+
+
+def test_unknown_classes_in_a_cache_file_are_absent(tmp_path: Path) -> None:
+    store = tmp_path / "x.cache"
+    cache.write_lines(store, "v", [(["k", "fp", 1], None)])
+    line = store.read_bytes().split(b"\n")[1]
+    forged = line.split(b"\t", 1)[1].replace(b"null", '{"\udc00t":"Popen","v":["id"]}'.encode("utf-8", "surrogatepass"))
+    store.write_bytes(b"perfgen-cache\tv\n" + cache._line_digest(forged) + b"\t" + forged + b"\n")
+    assert cache.read_lines(store, "v") == []
+
+
+# -- 5. a damaged or planted cache never produces a wrong document --------------------------------
+
+def _flip_in_cache(ws: Path, old: str, new: str) -> int:
+    """Edit text inside the cache files, as a flipped byte or a planted file would."""
+    count = 0
+    for path in (ws / cache.CACHE_DIR).rglob(f"*{cache.SUFFIX}"):
+        data = path.read_bytes()
+        if old.encode() in data:
+            path.write_bytes(data.replace(old.encode(), new.encode()))
+            count += 1
+    return count
+
+
+def test_a_flipped_byte_in_the_parse_cache_is_not_believed(workspace: Path) -> None:
+    assert _run(workspace, "validate")[0] == 0
+    assert _flip_in_cache(workspace, "见义勇为", "要义勇为")
+    code, out = _run(workspace, "build", "-q")
+    assert code == 0, out
+    text = _document_text(workspace / "build/2025/demo.docx")
+    assert "见义勇为基金" in text and "要义勇为" not in text
+
+
+def test_a_forged_entry_with_a_recomputed_unkeyed_digest_is_not_believed(workspace: Path) -> None:
+    import hashlib
+    assert _run(workspace, "validate")[0] == 0
+    for path in (workspace / cache.CACHE_DIR / "parse").glob(f"*{cache.SUFFIX}"):
+        lines = path.read_bytes().split(b"\n")
+        out = [lines[0]]
+        for line in lines[1:]:
+            if line:
+                payload = line.split(b"\t", 1)[1].replace("见义勇为".encode(), "要义勇为".encode())
+                line = hashlib.blake2b(payload, digest_size=16).hexdigest().encode() + b"\t" + payload
+            out.append(line)
+        path.write_bytes(b"\n".join(out))
+    build(workspace, BuildOptions())
+    assert "要义勇为" not in _document_text(workspace / "build/2025/demo.docx")
+
+
+def test_truncated_bodies_are_rendered_again_and_the_volume_is_whole(workspace: Path) -> None:
+    from lxml import etree
+    build(workspace, BuildOptions())
+    for body in (workspace / cache.CACHE_DIR / "bodies").glob("*.xml"):
+        body.write_bytes(body.read_bytes()[: len(body.read_bytes()) // 2])
+    # a change elsewhere forces the volume to be bound again from the (damaged) cached body
+    (workspace / "perfgen.yaml").write_text((workspace / "perfgen.yaml").read_text(encoding="utf-8") + "\n",
+                                             encoding="utf-8")
+    report = build(workspace, BuildOptions())
+    assert report.rendered == 1 and report.reused == 0
+    etree.fromstring(zipfile.ZipFile(workspace / "build/2025/volume.docx").read("word/document.xml"))
+    assert "见义勇为基金" in _document_text(workspace / "build/2025/volume.docx")
+    assert build(workspace, BuildOptions()).unchanged
+
+
+def test_an_output_changed_on_disk_is_not_up_to_date(workspace: Path) -> None:
+    build(workspace, BuildOptions())
+    volume = workspace / "build/2025/volume.docx"
+    good = volume.read_bytes()
+    volume.write_bytes(good[:100])
+    report = build(workspace, BuildOptions())
+    assert not report.unchanged and volume.read_bytes() == good
+
+
+@pytest.mark.parametrize("garbage", [b"", b"perfgen-cache\n", b"\x80\x04garbage", b"perfgen-cache\tx\n\t\t\n",
+                                     b"perfgen-cache\t{v}\n" b"abc\t[1,2]\tnull\n"])
+def test_garbage_cache_files_count_as_absent(workspace: Path, garbage: bytes) -> None:
+    build(workspace, BuildOptions())
+    for path in (workspace / cache.CACHE_DIR).rglob(f"*{cache.SUFFIX}"):
+        path.write_bytes(garbage.replace(b"{v}", cache.code_version().encode()))
+    assert _run(workspace, "validate")[0] == 0
+    code, out = _run(workspace, "build", "-q")
+    assert code == 0, out
+    assert "见义勇为基金" in _document_text(workspace / "build/2025/volume.docx")
+
+
+# -- 2. diff --rev writes only inside its temporary folder ------------------------------------------
+
+def _git(repo: Path, *args: str, stdin: bytes | None = None) -> str:
+    import subprocess
+    out = subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args], cwd=repo,
+                         input=stdin, check=True, capture_output=True)
+    return out.stdout.decode("utf-8", "surrogateescape").strip()
+
+
+def _tree(repo: Path, entries: list[tuple[str, str, str]]) -> str:
+    """git mktree: any names, the way an attacker makes them."""
+    data = b"".join(f"{mode} {kind} {oid}\t".encode() + name.encode("utf-8", "surrogateescape") + b"\0"
+                    for mode, kind, oid, name in [(m, "tree" if m == "040000" else "blob", o, n) for m, o, n in entries])
+    return _git(repo, "mktree", "-z", stdin=data)
+
+
+@pytest.mark.parametrize("bad", ["..", ".", "a\nb", "a\\b", "x\x01y", "c:evil"])
+def test_diff_rev_refuses_odd_names_and_writes_nothing_outside(workspace: Path, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch, bad: str) -> None:
+    import shutil
+    if shutil.which("git") is None:
+        pytest.skip("git not installed")
+    _git(workspace, "init", "-q")
+    _git(workspace, "add", "-A")
+    _git(workspace, "commit", "-q", "-m", "base")
+    blob = _git(workspace, "hash-object", "-w", "--stdin", stdin=b"pwned\n")
+    escaped = _tree(workspace, [("100644", blob, "escaped-h14.txt")])
+    up2 = _tree(workspace, [("040000", escaped, bad)])  # departments/<bad>/<bad>/escaped-h14.txt
+    up1 = _tree(workspace, [("040000", up2, bad)])
+    head_departments = _git(workspace, "rev-parse", "HEAD:departments")
+    listing = _git(workspace, "ls-tree", head_departments)
+    entries = [(line.split()[0], line.split()[2], line.split("\t")[1]) for line in listing.splitlines()]
+    departments = _tree(workspace, entries + [("040000", up1, bad)])
+    top = _tree(workspace, [(m, o, n) for m, o, n in
+                            [(line.split()[0], line.split()[2], line.split("\t")[1])
+                             for line in _git(workspace, "ls-tree", "HEAD").splitlines()] if n != "departments"]
+                + [("040000", departments, "departments")])
+    commit = _git(workspace, "commit-tree", top, "-p", "HEAD", "-m", "evil")
+    tmp = tmp_path / "t" / "a"
+    tmp.mkdir(parents=True)
+    monkeypatch.setenv("TMPDIR", str(tmp))
+    import tempfile
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    code, out = _run(workspace, "diff", "demo", "--rev", f"{commit}..HEAD")
+    assert code == 1, out
+    assert "不安全的文件名" in out and "Traceback" not in out
+    assert not list(tmp_path.rglob("escaped-h14.txt"))
+    assert not list(tmp.iterdir()), "the temporary folder is removed"
+
+
+# -- 4. -o and --docx never overwrite data, or any file without --force ----------------------------
+
+def _two_years(ws: Path) -> None:
+    import shutil
+    shutil.copytree(ws / "departments/demo/2025", ws / "departments/demo/2026")
+
+
+_DIFF = ["diff", "demo", "--from", "2025", "--to", "2026"]
+_DATA = ["departments/demo/2026/goals.yaml", "departments/demo/new.md", "templates/x.docx", "profiles/p.yaml",
+         "rules/r.yaml"]
+
+
+@pytest.mark.parametrize("args, target", [(a, t) for a in (_DIFF + ["-o"], _DIFF + ["--docx"], ["review", "-o"])
+                                          for t in _DATA + (["perfgen.yaml"] if a[-1] == "-o" else [])])
+def test_outputs_never_go_into_the_data(workspace: Path, args: list[str], target: str) -> None:
+    _two_years(workspace)
+    path = workspace / target
+    if args[-1] == "--docx":
+        path = path.with_suffix(".docx")
+    before = path.read_bytes() if path.exists() else None
+    code, out = _run(workspace, *args, str(path), "--force")
+    assert code == 1, out
+    assert "不能" in out and "Traceback" not in out
+    assert (path.read_bytes() if path.exists() else None) == before
+
+
+def test_outputs_through_a_link_into_the_data_are_refused(workspace: Path, tmp_path: Path) -> None:
+    _two_years(workspace)
+    link = tmp_path / "report.md"
+    goals = workspace / "departments/demo/2026/goals.yaml"
+    link.symlink_to(goals)
+    before = goals.read_bytes()
+    code, out = _run(workspace, "diff", "demo", "--from", "2025", "--to", "2026", "-o", str(link), "--force")
+    assert code == 1 and goals.read_bytes() == before
+
+
+@pytest.mark.parametrize("args", [["diff", "demo", "--from", "2025", "--to", "2026", "-o"], ["review", "-o"]])
+def test_an_existing_file_needs_force(workspace: Path, tmp_path: Path, args: list[str]) -> None:
+    _two_years(workspace)
+    report = tmp_path / "报告.md"
+    report.write_text("我的笔记", encoding="utf-8")
+    code, out = _run(workspace, *args, str(report))
+    assert code == 1 and "已存在" in out and "--force" in out
+    assert report.read_text(encoding="utf-8") == "我的笔记"
+    code, out = _run(workspace, *args, str(report), "--force")
+    assert code == 0, out
+    assert report.read_text(encoding="utf-8") != "我的笔记"
+    fresh = tmp_path / "new.md"
+    assert _run(workspace, *args, str(fresh))[0] == 0 and fresh.exists()
