@@ -149,6 +149,9 @@ def make_styles(doc) -> None:
                     keep_next=True, space_after=12)
     paragraph_style(doc, "PG Heading 1", HEITI, BODY_PT, indent_chars=2, keep_next=True)
     paragraph_style(doc, "PG Heading 2", KAITI, BODY_PT, indent_chars=2, keep_next=True)
+    # headings inside 总体绩效目标 / 分项 text (layout 正文小标题): 1、 仿宋加粗, （1） and ① 仿宋
+    paragraph_style(doc, "PG Heading 3", FANGSONG, BODY_PT, bold=True, indent_chars=2, keep_next=True)
+    paragraph_style(doc, "PG Heading 4", FANGSONG, BODY_PT, indent_chars=2, keep_next=True)
     paragraph_style(doc, "PG Center", HEITI, BODY_PT, align=WD_ALIGN_PARAGRAPH.CENTER, keep_next=True)
     paragraph_style(doc, "PG Table Title", HEITI, BODY_PT, align=WD_ALIGN_PARAGRAPH.CENTER, keep_next=True,
                     space_before=12, space_after=6)
@@ -249,6 +252,19 @@ def lines(doc, expr: str) -> None:
     """One body paragraph per line of the list `expr` (a {%p for %} loop)."""
     tag(doc, "{%p for line in " + expr + " %}")
     para(doc, "{{ line }}", "PG Body")
+    tag(doc, "{%p endfor %}")
+
+
+def paragraphs(doc, expr: str) -> None:
+    """Each item of `expr` (text + level, layout 正文小标题) as a body paragraph or a nested heading."""
+    tag(doc, "{%p for line in " + expr + " %}")
+    tag(doc, "{%p if line.level == 1 %}")
+    para(doc, "{{ line.text }}", "PG Heading 3")
+    tag(doc, "{%p elif line.level > 1 %}")
+    para(doc, "{{ line.text }}", "PG Heading 4")
+    tag(doc, "{%p else %}")
+    para(doc, "{{ line.text }}", "PG Body")
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")
 
 
@@ -412,7 +428,7 @@ def hebei_dept_table(doc) -> None:
 def hebei_goals(doc) -> None:
     """第一部分's content: 总体绩效目标, 分项绩效目标, 工作保障措施, 部门绩效文本信息."""
     para(doc, "{{ sections.overall }}", "PG Heading 1")
-    lines(doc, "overall")
+    paragraphs(doc, "overall_paras")
     tag(doc, "{%p if sections.subgoals is defined %}")
     para(doc, "{{ sections.subgoals }}", "PG Heading 1")
     tag(doc, "{%p if subgoals_header %}")
@@ -425,7 +441,7 @@ def hebei_goals(doc) -> None:
     lines(doc, "subgoals_intro")
     tag(doc, "{%p for s in subgoals %}")
     para(doc, "{{ s.heading }}", "PG Heading 2")
-    lines(doc, "s.body")
+    paragraphs(doc, "s.paras")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endif %}")
     tag(doc, "{%p if sections.measures is defined %}")

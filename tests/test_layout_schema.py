@@ -21,7 +21,8 @@ def test_every_key_is_documented_with_a_valid_default(key: str) -> None:
     assert sub["title"] and len(sub["description"]) > 10
     jsonschema.validate({key: sub["default"]}, resources.schema("layout"))
     if "x-fields" in sub:
-        assert layout_model.format_problem(sub["default"], sub["x-fields"]) is None
+        formats = sub["default"] if isinstance(sub["default"], list) else [sub["default"]]
+        assert all(layout_model.format_problem(f, sub["x-fields"]) is None for f in formats)
 
 
 @pytest.mark.parametrize("path", LAYOUTS, ids=[p.parent.name for p in LAYOUTS])

@@ -58,3 +58,19 @@ def test_render_case(case: Path, tmp_path: Path) -> None:
         expected.write_text(text, encoding="utf-8")
     assert expected.exists(), f"{expected} is missing; run once with PERFGEN_UPDATE_SNAPSHOTS=1 and read it"
     assert text == expected.read_text(encoding="utf-8")
+
+
+def test_nested_headings_keep_their_heading_styles(tmp_path: Path) -> None:
+    """正文小标题: numbered lines of 总体绩效目标 and 分项 text are headings, not body paragraphs."""
+    ws = make_workspace(tmp_path / "ws", CASES / "render" / "nested-headings")
+    build(ws, BuildOptions(out=tmp_path / "out", volume=False))
+    xml = zipfile.ZipFile(tmp_path / "out" / "2025" / "demo.docx").read("word/document.xml")
+    styles = {}
+    for p in etree.fromstring(xml).iter(W + "p"):
+        style = p.find(f"{W}pPr/{W}pStyle")
+        styles[_para(p)] = style.get(W + "val") if style is not None else None
+    assert styles["1、推动平安建设提质增效"] == "PGHeading3"
+    assert styles["（1）防范工作"] == styles["①加强矛盾纠纷排查。"] == "PGHeading4"
+    assert styles["依法严厉打击违法犯罪。"] == "PGBody"
+    assert styles["绩效目标：1、基层平安创建"] == "PGBody"  # a labelled line is the label's paragraph
+    assert styles["开展平安乡镇、平安村创建。"] == "PGBody"

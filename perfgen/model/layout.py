@@ -66,6 +66,20 @@ def format_problem(fmt: str, fields: list[str] | tuple[str, ...]) -> tuple[str, 
     return None if problem is None else (problem.message, problem.hint)
 
 
+_NUMBERING = {"n": "[0-9]+", "cn": "[一二三四五六七八九十百]+", "圈": "[\u2460-\u2473]"}
+
+
+def heading_level(line: str, numberings: list[str]) -> int:
+    """0 for a body paragraph; k when `line` starts with the k-th numbering of 正文小标题."""
+    import re
+    for level, fmt in enumerate(numberings, start=1):
+        pattern = "".join(re.escape(literal) + (_NUMBERING.get(name, "") if name is not None else "")
+                          for literal, name, _, _ in string.Formatter().parse(fmt))
+        if re.match(pattern, line.lstrip()):
+            return level
+    return 0
+
+
 def fill(fmt: str, **values: Any) -> str:
     """Fill a layout format without str.format; formats are checked by validation first."""
     return safeformat.fill(fmt, values)

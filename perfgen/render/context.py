@@ -14,7 +14,7 @@ from typing import Any
 
 from perfgen.model.amounts import format_percent, format_wan, format_yuan
 from perfgen.model.entities import DepartmentYear, Indicator, Project, Source, YearGoals
-from perfgen.model.layout import chinese_number, fill, number_fields
+from perfgen.model.layout import chinese_number, fill, heading_level, number_fields
 
 # 项目表区块 (layout words) → the flag the template tests (p.show.<flag>)
 BLOCK_FLAGS = {"单位行": "unit_line", "编码名称": "code_name", "预算": "budget", "支出计划": "plan",
@@ -162,8 +162,13 @@ def _subgoals(g: YearGoals, dy: DepartmentYear) -> list[View]:
                 body.extend(lines[1:])
             else:
                 body.extend(lines)
-        views.append(View(heading=heading, body=body))
+        views.append(View(heading=heading, body=body, paras=paragraphs(body, L)))
     return views
+
+
+def paragraphs(lines: list[str], L: dict[str, Any]) -> list[View]:
+    """Lines as paragraphs: level 0 is body text, 1… a heading numbered as 正文小标题 says."""
+    return [View(text=line, level=heading_level(line, L["正文小标题"])) for line in lines]
 
 
 def _dept_rows(g: YearGoals) -> list[View]:
@@ -257,6 +262,7 @@ def department_view(dy: DepartmentYear) -> View:
         parts=parts,
         sections=View(_sections(g, L) if g is not None else {}),
         overall=g.overall if g else [],
+        overall_paras=paragraphs(g.overall, L) if g else [],
         subgoals_intro=g.subgoals_intro if g else [],
         subgoals=_subgoals(g, dy) if g is not None else [],
         subgoals_header=bool(L["分项抬头"]),

@@ -44,14 +44,18 @@ def _formats(doc: Any, values: dict[str, Any], crumb: str) -> tuple[set[str], li
     findings: list[Finding] = []
     for key, value in values.items():
         fields = layout_model.key_fields(key)
-        if fields is None or not isinstance(value, str):
+        if fields is None:
             continue
-        problem = layout_model.format_problem(value, fields)
-        if problem is not None:
-            line, col = doc.position((key,))
-            findings.append(Finding(doc.rel, f"版式设置“{key}”：{problem[0]}", line, col, problem[1],
-                                    f"{crumb} › {key}", "layout.field"))
-            bad.add(key)
+        items = [((key,), value)] if isinstance(value, str) else \
+            [((key, i), v) for i, v in enumerate(value) if isinstance(v, str)] if isinstance(value, list) else []
+        for path, fmt in items:
+            problem = layout_model.format_problem(fmt, fields)
+            if problem is not None:
+                line, col = doc.position(path)
+                findings.append(Finding(doc.rel, f"版式设置“{key}”：{problem[0]}", line, col, problem[1],
+                                        f"{crumb} › {key}", "layout.field"))
+                bad.add(key)
+                break
     return bad, findings
 
 
