@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from perfgen import cache, resources
+from perfgen import cache, paths, resources
 from perfgen.errors import UserError
 from perfgen.render.package import write_atomic
 
@@ -125,6 +125,10 @@ def _dept_fingerprint(root: Path, groups: dict[tuple[str, str], list[tuple[str, 
         _file_digest(resources.find_named(root, "profiles", dept.profile, ".yaml")), str(options.pdf).encode())
 
 
+_FINGERPRINT_LIMIT = 256 * 1024 * 1024  # templates may carry images; YAML files have their own, smaller limit
+_MAX_YAML = 2 * 1024 * 1024  # yamlsource.MAX_BYTES (not imported: a no-change build loads no YAML code)
+
+
 def inputs_fingerprint(root: Path, options: BuildOptions, keep: dict[Path, bytes] | None = None) -> str:
     """Everything a build reads, hashed without parsing: equal fingerprints mean equal outputs.
     The bytes of workspace files are kept in `keep` so the loader need not read them again."""
@@ -135,8 +139,12 @@ def inputs_fingerprint(root: Path, options: BuildOptions, keep: dict[Path, bytes
         if base.is_dir():
             for path in sorted(base.rglob("*")):
                 if path.is_file() and "__pycache__" not in path.parts:
-                    data = path.read_bytes()
                     parts.append(str(path.relative_to(base)).encode())
+                    try:  # only regular files, within a limit: a link to /dev/zero or a FIFO is no input
+                        data = paths.read_limited(path, _MAX_YAML if base == root / "departments" else _FINGERPRINT_LIMIT)
+                    except paths.FileProblem as problem:
+                        parts.append(b"\0" + problem.code.encode())
+                        continue
                     parts.append(data)
                     if keep is not None and base == root / "departments":
                         keep[path] = data
@@ -193,6 +201,8 @@ def _render_all(root: Path, result: LoadResult, keys: list[tuple[str, int]], job
 def build(root: Path, options: BuildOptions, progress: Progress = lambda s: None) -> BuildReport:
     start = time.perf_counter()
     out_root = options.out or root / "build"
+    from perfgen.leftovers import clean_after_killed_runs
+    clean_after_killed_runs(root, out_root)
     use_cache = options.use_cache and cache.enabled()
     state = cache.Store(root, "build") if use_cache else None
     preread: dict[Path, bytes] = {}
@@ -280,6 +290,10 @@ def build(root: Path, options: BuildOptions, progress: Progress = lambda s: None
         elif options.pdf:
             _pdfs(paths, folder, report, progress, None, options.jobs)
         report.documents.extend(paths)
+        results = _result_documents(root, dys, folder)
+        if options.pdf and results:
+            _pdfs(results, folder, report, progress, None, options.jobs)  # 自评表/监控表 are published too
+        report.documents.extend(results)
     if renders is not None:
         renders.save()
         _prune_bodies(bodies, set(fingerprints.values()) | _other_bodies(renders))
@@ -290,6 +304,17 @@ def build(root: Path, options: BuildOptions, progress: Progress = lambda s: None
         state.save()
     report.seconds = time.perf_counter() - start
     return report
+
+
+def _result_documents(root: Path, dys: list[DepartmentYear], folder: Path) -> list[Path]:
+    """The 自评表 and 监控表 of each department-year that has results (perfgen/results/)."""
+    from perfgen.results.documents import render_results
+    written = []
+    for dy in dys:
+        for name, data in render_results(root, dy).items():
+            write_atomic(folder / name, data)
+            written.append(folder / name)
+    return written
 
 
 def _save_body(path: Path, body: bytes) -> None:

@@ -54,8 +54,16 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 def _cache_state() -> dict[str, int]:
-    folder = ROOT / ".perfgen-cache"
-    return {p.as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*")} if folder.is_dir() else {}
+    """Every file in a .perfgen-cache folder anywhere in the repository, with its modification time."""
+    import os
+    state = {}
+    for top, dirs, files in os.walk(ROOT):
+        dirs[:] = [d for d in dirs if d not in (".git", "build", "__pycache__", "node_modules")]
+        if Path(top).name == ".perfgen-cache" or ".perfgen-cache" in Path(top).parts:
+            for name in files:
+                path = Path(top) / name
+                state[path.as_posix()] = path.stat().st_mtime_ns
+    return state
 
 
 @pytest.fixture(scope="session", autouse=True)

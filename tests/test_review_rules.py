@@ -61,8 +61,10 @@ def build_case(case: Path, dest: Path) -> tuple[Path, dict]:
     return dest, spec
 
 
-def test_base_workspace_has_no_findings() -> None:
-    report = review(BASE)
+def test_base_workspace_has_no_findings(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    shutil.copytree(BASE, ws, ignore=shutil.ignore_patterns("README"))
+    report = review(ws)
     assert [f.format() for f in report.findings] == []
     assert {s.grade.letter for s in report.subjects} == {"优"}
 

@@ -57,7 +57,7 @@ def key_table(source: Path) -> str:
         if item_props:
             desc += " 每项：" + "；".join(f"`{k}`：{v['description']}" for k, v in item_props.items())
         fields = "、".join("{" + f + "}" for f in sub.get("x-fields", [])) or "—"
-        rows.append(f"| `{key}` | {_cell(desc)} | {_cell(_type(sub))} | {_value(sub['default'])} | {fields} | "
+        rows.append(f"| `{key}` | {_cell(desc)} | {_cell(_type(sub))} | {_value(sub['default']) if 'default' in sub else '（不写）'} | {fields} | "
                     f"{'、'.join(owners.get(key, [])) or '—'} |")
     return "\n".join(rows)
 

@@ -110,6 +110,8 @@ def key_fields(key: str) -> list[str] | None:
 
 
 def schema_defaults() -> dict[str, Any]:
-    """Every layout key with the value it has when a template's layout.yaml does not set it."""
+    """Every layout key with the value it has when a template's layout.yaml does not set it.
+
+    Keys without a default (表格行, 部门整体部分 …) mean something by their absence ("print all")."""
     import copy
-    return {k: copy.deepcopy(v["default"]) for k, v in schema()["properties"].items()}
+    return {k: copy.deepcopy(v["default"]) for k, v in schema()["properties"].items() if "default" in v}

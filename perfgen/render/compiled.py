@@ -1,11 +1,16 @@
-"""A docxtpl template prepared once and rendered many times.
+"""A docxtpl template prepared once and rendered many times: the fast path.
 
 docxtpl re-patches and re-compiles the template XML and round-trips the result through
 python-docx for every document; a county volume renders the same template a hundred times. Here
 each XML part that holds tags is patched with docxtpl's own `patch_xml` (plus our `{% vm EXPR %}`)
-and compiled with Jinja once; rendering is then a Jinja call per part, a well-formedness check,
-and one zip write with fixed metadata. Templates that use docxtpl features this path does not
-reproduce ({%tc %} column loops, images, sub-documents) go through docxtpl itself.
+and compiled with Jinja once; rendering is then a Jinja call per part, docxtpl's own un-escaping of
+{_{ }_}, the strict XML check (engine.rendered_problem), and one zip write with fixed metadata.
+
+It may never do anything docxtpl would not: no tag syntax of its own beyond docxtpl's (our `{% vm %}`
+is added to both paths alike), no other escaping, no repairs. Templates that use docxtpl features it
+does not reproduce ({%tc %} column loops, {{r }} rich text, images, sub-documents, colspan, cellbg)
+go through docxtpl itself (render_docxtpl). tests/test_render_engines.py renders every shipped
+template and test case through both and requires the same document XML.
 """
 from __future__ import annotations
 
@@ -61,6 +66,9 @@ class CompiledTemplate:
         self.parts: dict[str, jinja2.Template] = {}
         if not self.classic:
             for name, patched in self._patched(data, cache_dir).items():
+                problem = engine.misplaced_tag(patched)
+                if problem is not None:
+                    raise engine.broken_output_error(problem, label)
                 try:
                     self.parts[name] = self.env.from_string(patched)
                 except jinja2.TemplateSyntaxError as exc:
@@ -97,7 +105,7 @@ class CompiledTemplate:
 
     def render(self, context: dict[str, Any], title: str, year: int) -> Rendered:
         if self.classic:
-            return self._render_classic(context, title, year)
+            return self.render_docxtpl(context, title, year)
         out_parts: dict[str, bytes] = {}
         document = ""
         for name, template in self.parts.items():
@@ -107,11 +115,9 @@ class CompiledTemplate:
                 raise engine.template_error(exc, self.label) from None
             xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
             xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-            try:
-                etree.fromstring(xml.encode("utf-8"), parser=_PARSER)
-            except etree.XMLSyntaxError as exc:  # pragma: no cover - autoescape should make this impossible
-                raise UserError(f"模板 {self.label} 生成的 XML 无效：{exc}",
-                                "运行 perfgen template check 检查模板；若仍出现，请把模板和数据发给维护人员。") from None
+            problem = engine.rendered_problem(xml, stray_text=False)  # misplaced tags: found at compile time
+            if problem is not None:
+                raise engine.broken_output_error(problem, self.label)
             if name == "word/document.xml":
                 document = xml
             out_parts[name] = xml.encode("utf-8")
@@ -121,8 +127,9 @@ class CompiledTemplate:
         return Rendered(docx=self._zip(out_parts), body=body_of(document).encode("utf-8"),
                         root_tag=root_tag(document), styles_id=self.styles_id)
 
-    def _render_classic(self, context: dict[str, Any], title: str, year: int) -> Rendered:
-        """docxtpl's own render; its table merges may misorder properties, so sort them."""
+    def render_docxtpl(self, context: dict[str, Any], title: str, year: int) -> Rendered:
+        """docxtpl's own render (the reference the fast path must equal, tests/test_render_engines.py);
+        its table merges may misorder properties, so sort them."""
         from perfgen.render.package import normalize_zip
         tpl = engine.render_docx(self.path, context, self.label)
         buf = io.BytesIO()
@@ -147,7 +154,6 @@ class CompiledTemplate:
         return out.getvalue()
 
 
-_PARSER = etree.XMLParser(huge_tree=True, resolve_entities=False)
 
 
 def body_of(document: str) -> str:

@@ -277,7 +277,13 @@ def department_view(dy: DepartmentYear) -> View:
         project_count=len(dy.projects),
         total_wan=total_wan,
         title=fill(L["表名"], 年度=dy.year),
+        national=_national(dy),
     )
+
+
+def _national(dy: DepartmentYear) -> dict[str, Any] | None:
+    from perfgen.render.national import national_view  # the national 申报表 forms (render/national.py)
+    return national_view(dy)
 
 
 def cn(n: int) -> str:

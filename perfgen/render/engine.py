@@ -16,6 +16,7 @@ from typing import Any
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
 from markupsafe import Markup, escape
 
 from perfgen.errors import UserError
@@ -25,15 +26,29 @@ _BREAK = '</w:t><w:br/><w:t xml:space="preserve">'
 _TAB = '</w:t><w:tab/><w:t xml:space="preserve">'
 
 
+# docxtpl turns {_{ }_} {_% %_} in its output into {{ }} {% %}: its way for a template to print a
+# literal tag. User text must come out as typed, so the underscore of such a sequence in a value is
+# written as the character reference &#95;, which that un-escaping does not see and XML reads as "_".
+_UNESCAPED_BY_DOCXTPL = re.compile(r"\{_(?=[{%])|\}_(?=\})|%_(?=\})")
+
+
+def _keep_braces(markup: Markup) -> Markup:
+    if "_" not in markup:
+        return markup
+    return Markup(_UNESCAPED_BY_DOCXTPL.sub(lambda m: m.group(0)[0] + "&#95;", str(markup)))
+
+
 def _finalize(value: Any) -> Any:
     """Every printed value: drop characters XML cannot hold; a newline becomes a line break and a
-    tab a real tab (a bare \n or \t inside w:t would show as a space in Word)."""
+    tab a real tab (a bare \n or \t inside w:t would show as a space in Word); {_{ stays {_{."""
     if isinstance(value, Markup):
         return value
     if isinstance(value, str):
         value = xml_safe(value)
         if "\n" in value or "\t" in value:
             return _text_markup(value)
+        if "_" in value and _UNESCAPED_BY_DOCXTPL.search(value):
+            return _keep_braces(escape(value))
         return value
     return value
 
@@ -41,7 +56,7 @@ def _finalize(value: Any) -> Any:
 def _text_markup(value: str) -> Markup:
     """Escaped text with \n as <w:br/> and \t as <w:tab/>."""
     return Markup(_BREAK).join(
-        Markup(_TAB).join(escape(piece) for piece in line.split("\t")) for line in value.split("\n"))
+        Markup(_TAB).join(_keep_braces(escape(piece)) for piece in line.split("\t")) for line in value.split("\n"))
 
 
 def lines_filter(value: Any) -> Markup:
@@ -106,6 +121,15 @@ def __getattr__(name: str) -> Any:
                 def patch_xml(self, src_xml: str) -> str:
                     return _patch_vm(super().patch_xml(src_xml))
 
+                def render_xml_part(self, src_xml: str, part: Any, context: Any, jinja_env: Any = None) -> str:
+                    # docxtpl then parses with recover=True, which silently drops whatever follows
+                    # broken XML: check first, strictly (rendered_problem).
+                    xml: str = super().render_xml_part(src_xml, part, context, jinja_env)
+                    problem = rendered_problem(xml)
+                    if problem is not None:
+                        raise _BrokenOutput(problem)
+                    return xml
+
             _TEMPLATE_CLASS = PerfgenTemplate
         return _TEMPLATE_CLASS
     raise AttributeError(name)
@@ -122,7 +146,74 @@ def render_docx(template_path: Path, context: dict[str, Any], template_label: st
         tpl.render(context, env, autoescape=True)
     except jinja2.TemplateError as exc:
         raise template_error(exc, template_label) from None
+    except _BrokenOutput as exc:
+        raise broken_output_error(str(exc), template_label) from None
     return tpl
+
+
+class _BrokenOutput(Exception):
+    """Raised inside docxtpl's render when a part's XML is broken (carries the description)."""
+
+
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+# Text that lies directly in a paragraph, run, cell or body: Word never shows it.
+_STRAY_TEXT = etree.XPath(
+    "//w:*[not(self::w:t or self::w:instrText or self::w:delText or self::w:delInstrText or self::w:fldData)]"
+    "/text()[normalize-space()]", namespaces={"w": _W_NS})
+_PARSER = etree.XMLParser(huge_tree=True, resolve_entities=False)
+
+
+def rendered_problem(xml: str, stray_text: bool = True) -> str | None:
+    """What is wrong with a rendered part's XML, in Chinese with the text near it; None when sound.
+
+    Both render paths check every part: a tag that prints markup (`{{r …}}`, `| safe`) can break the
+    XML or leave text outside any run, and a document must then fail, never lose its rest quietly.
+    The fast path finds misplaced tags once, when it compiles (misplaced_tag), so it passes
+    stray_text=False: the search costs a third of a render."""
+    try:
+        root = etree.fromstring(xml.encode("utf-8"), parser=_PARSER)
+    except etree.XMLSyntaxError as exc:
+        line, col = exc.position
+        at = sum(len(x) + 1 for x in xml.split("\n")[:line - 1]) + col
+        return f"XML 结构被破坏，出错处前面的文字：{_nearby(xml, at)}"
+    stray = _STRAY_TEXT(root) if stray_text else None
+    if isinstance(stray, list) and stray:
+        return f"有文字落在段落的文字块（w:t）之外，Word 不会显示：“{str(stray[0]).strip()[:60]}”"
+    return None
+
+
+# One pass over patched template XML: Jinja statements and comments (which may hold "<"), print
+# tags, and XML tags (a print tag inside a start tag is an attribute value and is consumed with it).
+_TOKENS = re.compile(r"\{%.*?%\}|\{#.*?#\}|(\{\{.*?\}\})|<(/?)([\w:]+)[^<>]*?(/?)>", re.DOTALL)
+_TEXT_HOLDERS = frozenset({"w:t", "w:instrText", "w:delText", "w:delInstrText", "w:fldData"})
+
+
+def misplaced_tag(patched: str) -> str | None:
+    """A `{{ … }}` in patched template XML that is neither inside a w:t nor in an attribute (e.g.
+    docxtpl's {{p …}} in a paragraph): what it prints lies outside any run and Word drops it."""
+    in_text = False
+    for m in _TOKENS.finditer(patched):
+        printed, closing, name, empty = m.groups()
+        if printed is not None:
+            if not in_text:
+                return (f"标签“{printed[:60]}”不在文字块（w:t）中，它输出的文字 Word 不会显示；"
+                        f"标签前面的文字：{_nearby(patched, m.start())}")
+        elif name is not None:
+            in_text = name in _TEXT_HOLDERS and not closing and not empty
+    return None
+
+
+def _nearby(xml: str, at: int) -> str:
+    """The document text (inside w:t) shortly before offset `at` of the rendered XML."""
+    pieces = re.findall(r"<w:t(?:\s[^>]*)?>([^<]*)", xml[max(at - 2000, 0):at])
+    text = re.sub(r"\s+", " ", "".join(pieces)).strip()
+    return f"“{text[-60:]}”" if text else "（无）"
+
+
+def broken_output_error(problem: str, template_label: str) -> UserError:
+    return UserError(f"模板 {template_label} 生成的文档无效：{problem}",
+                     "在 Word 中打开模板，找到上面提到的文字附近的标签：输出 XML 的标签（{{r …}}、{{p …}}、"
+                     "{{ … | safe }}）会写坏文档结构或把文字放到段落之外；改用写在一段文字之中的普通 {{ … }}。")
 
 
 def template_error(exc: jinja2.TemplateError, template_label: str) -> UserError:

@@ -8,6 +8,15 @@ from perfgen.load import load_workspace
 from perfgen.loaded import LoadResult
 
 
+def checked_files(result: LoadResult, findings: list[Finding], paths: list[Path]) -> int:
+    """How many files a validate run covered: all of them, or those under `paths` (and any file a
+    kept finding names)."""
+    if not paths:
+        return len(result.files)
+    return len({f.file for f in findings} | {
+        f for f in result.files if any(f.startswith(str(p).strip("./")) for p in paths)})
+
+
 def validate(root: Path, paths: list[Path] | None = None) -> tuple[LoadResult, list[Finding]]:
     """Every problem in the workspace, or only in the files under `paths` when given.
 
