@@ -24,6 +24,8 @@ from perfgen import resources, yamlsource
 from perfgen.model.taxonomy import Taxonomy, taxonomy_from_data
 
 EDITOR_KEYWORDS = ("errorMessage", "patternErrorMessage", "defaultSnippets", "markdownDescription")
+# Annotations perfgen itself reads from its schemas (x-fields: the fields a layout format string receives).
+PERFGEN_KEYWORDS = ("x-fields",)
 MODELINE_RE = re.compile(r"^#\s*yaml-language-server:\s*\$schema=(\S*)\s*$")
 MODELINE = "# yaml-language-server: $schema={target}"
 
