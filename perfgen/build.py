@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from perfgen import cache, resources
+from perfgen import cache, paths, resources
 from perfgen.errors import Finding, UserError
 from perfgen.render.package import write_atomic
 
@@ -137,6 +137,10 @@ def _dept_fingerprint(root: Path, groups: dict[tuple[str, str], list[tuple[str, 
         _file_digest(resources.find_named(root, "profiles", dept.profile, ".yaml")), str(options.pdf).encode())
 
 
+_FINGERPRINT_LIMIT = 256 * 1024 * 1024  # templates may carry images; YAML files have their own, smaller limit
+_MAX_YAML = 2 * 1024 * 1024  # yamlsource.MAX_BYTES (not imported: a no-change build loads no YAML code)
+
+
 def inputs_fingerprint(root: Path, options: BuildOptions, keep: dict[Path, bytes] | None = None) -> str:
     """Everything a build reads, hashed without parsing: equal fingerprints mean equal outputs.
     The bytes of workspace files are kept in `keep` so the loader need not read them again."""
@@ -147,8 +151,12 @@ def inputs_fingerprint(root: Path, options: BuildOptions, keep: dict[Path, bytes
         if base.is_dir():
             for path in sorted(base.rglob("*")):
                 if path.is_file() and "__pycache__" not in path.parts:
-                    data = path.read_bytes()
                     parts.append(str(path.relative_to(base)).encode())
+                    try:  # only regular files, within a limit: a link to /dev/zero or a FIFO is no input
+                        data = paths.read_limited(path, _MAX_YAML if base == root / "departments" else _FINGERPRINT_LIMIT)
+                    except paths.FileProblem as problem:
+                        parts.append(b"\0" + problem.code.encode())
+                        continue
                     parts.append(data)
                     if keep is not None and base == root / "departments":
                         keep[path] = data
@@ -206,6 +214,8 @@ def build(root: Path, options: BuildOptions, progress: Progress = lambda s: None
     """Check, then write the chosen documents; the steps below each do one thing."""
     start = time.perf_counter()
     out_root = options.out or root / "build"
+    from perfgen.leftovers import clean_after_killed_runs
+    clean_after_killed_runs(root, out_root)
     use_cache = options.use_cache and cache.enabled()
     state = cache.Store(root, "build") if use_cache else None
     preread: dict[Path, bytes] = {}
@@ -291,7 +301,8 @@ def _write_documents(root: Path, result: LoadResult, options: BuildOptions, plan
     fresh = _render_all(root, result, todo, jobs, progress) if todo else {}
     report.rendered, report.reused = len(fresh), len(reuse)
     for year, dys in sorted(plan.items()):
-        paths, chapters = [], []
+        written: list[Path] = []
+        chapters = []
         for dy in dys:
             key = (dy.department.id, year)
             rendered = fresh.get(key) or reuse[key]
@@ -301,14 +312,19 @@ def _write_documents(root: Path, result: LoadResult, options: BuildOptions, plan
             if key in fresh:
                 write_atomic(path, rendered.docx)
                 _remember(renders, bodies, f"{year}/{dy.department.id}", fingerprints[key], rendered, headings[key])
-            paths.append(path)
+            written.append(path)
             report.tables += sum(1 for p in dy.projects if p.indicators)
             from perfgen.render.volume import Chapter
             chapters.append(Chapter(title=dy.department.name, rendered=rendered, headings=list(headings[key])))
         full_year = year in complete_years and (not options.departments or set(options.departments) >= {
             d.id for d in result.workspace.departments.values() if year in d.years})
-        _write_year(root, result, options, year, out_root / str(year), paths, chapters, full_year, report, progress)
-        report.documents.extend(paths)
+        folder = out_root / str(year)
+        _write_year(root, result, options, year, folder, written, chapters, full_year, report, progress)
+        report.documents.extend(written)
+        results = _result_documents(root, dys, folder)
+        if options.pdf and results:
+            _pdfs(results, folder, report, progress, None, options.jobs)  # 自评表/监控表 are published too
+        report.documents.extend(results)
     if renders is not None:
         renders.save()
         _prune_bodies(bodies, set(fingerprints.values()) | _other_bodies(renders))
@@ -370,6 +386,17 @@ def _write_year(root: Path, result: LoadResult, options: BuildOptions, year: int
             _volume_pdf(volume_bytes, folder, report)
     elif options.pdf:
         _pdfs(paths, folder, report, progress, None, options.jobs)
+
+
+def _result_documents(root: Path, dys: list[DepartmentYear], folder: Path) -> list[Path]:
+    """The 自评表 and 监控表 of each department-year that has results (perfgen/results/)."""
+    from perfgen.results.documents import render_results
+    written = []
+    for dy in dys:
+        for name, data in render_results(root, dy).items():
+            write_atomic(folder / name, data)
+            written.append(folder / name)
+    return written
 
 
 def _save_body(path: Path, body: bytes) -> None:

@@ -58,6 +58,8 @@ FILLS = {
     "项目编码": "13000026P00000000001A", "预算数": "50000.00", "财政资金": "50000.00",
     "资金用途": "表彰奖励见义勇为人员。", "绩效目标": "弘扬社会正气。", "标题": "平安建设", "职责描述": "推进平安建设。",
     "三级指标": "帮扶见义勇为人次", "绩效指标描述": "帮扶见义勇为人员人次", "指标值": "≥3次", "指标值确定依据": "年度工作计划",
+    "实施单位": "测试县司法局", "项目属性": "延续项目", "主管部门": "测试县司法局 101001", "任务名称": "公共法律服务",
+    "主要内容": "开展法律咨询。", "总额": "50000.00", "财政拨款": "50000.00",
 }
 PLAN = {"3月底": 25, "6月底": 50, "10月底": 75}
 LINE = re.compile(r'^(?P<lead>\s*(?:- )?)(?:(?P<key>[^\s:#"]+): )?(?P<value>.*)$')
@@ -296,3 +298,28 @@ def test_scaffolds_read_as_expected(tmp_path: Path, monkeypatch: pytest.MonkeyPa
                       ("departments/yutian-zfw/2026/projects/jianyiyongwei-jijin.yaml", "project.yaml")):
         assert_snapshot(f"scaffold/{name}", (root / rel).read_text(encoding="utf-8"))
     assert_snapshot("scaffold/validate.txt", run("--root", str(root), "validate").output)
+
+
+@pytest.mark.parametrize("template, absent, present", [
+    ("national-project", ["项目编码", "资金用途", "支出计划", "绩效指标描述", "指标值确定依据", "单位编码", "分项绩效目标"],
+     ["中期:", "开始年度: 2026", "实施单位:", "项目属性:", "主管部门:"]),
+    ("national-department", ["项目编码", "资金用途", "支出计划", "绩效指标描述", "单位编码", "分项绩效目标", "工作保障措施",
+                             "中期:"],
+     ["年度主要任务:", "年度绩效指标:", "印作“年度总体目标”"]),
+])
+def test_new_scaffolds_for_the_chosen_form(tmp_path: Path, template: str, absent: list[str], present: list[str]) -> None:
+    """--template picks the form; the skeletons ask only for what that form prints, and filled in they build."""
+    root = tmp_path / "ws"
+    run("init", str(root), "--year", "2026", ok=True)
+    run("--root", str(root), "new", "department", "x", "--template", template, ok=True)
+    run("--root", str(root), "new", "project", "x", "p1", ok=True)
+    written = "\n".join(line for p in sorted((root / "departments").rglob("*.yaml"))
+                        for line in p.read_text(encoding="utf-8").split("\n") if not line.lstrip().startswith("#"))
+    for key in absent:
+        assert key not in written, key
+    everything = "\n".join(p.read_text(encoding="utf-8") for p in sorted((root / "departments").rglob("*.yaml")))
+    for key in present:
+        assert key in everything, key
+    fill_in(root)
+    assert [f.format() for f in load_workspace(root).findings] == []
+    assert run("--root", str(root), "build", "-q").exit_code == 0

@@ -10,7 +10,8 @@ from conftest import ROOT
 
 from perfgen.load import load_workspace
 
-DEPTS = {"shanhaiguan-zfw": 2021, "chengde-gxq-zfw": 2022, "yongning-zfw": 2024, "yutian-zfw": 2025}
+DEPTS = {"shanhaiguan-zfw": 2021, "chengde-gxq-zfw": 2022, "yongning-zfw": 2024, "yutian-zfw": 2025,
+         "shili-xiangmu": 2026, "shili-zhengti": 2026}  # the last two: illustrative national-form examples
 
 
 def test_shipped_departments_validate_clean(shipped: Path) -> None:
@@ -24,7 +25,7 @@ def test_shipped_counts(shipped: Path) -> None:
     counts = {d.id: (len(dy.projects), sum(len(p.real_indicators) for p in dy.projects))
               for d in ws.departments.values() for dy in d.years.values()}
     assert counts == {"shanhaiguan-zfw": (10, 90), "chengde-gxq-zfw": (15, 0), "yutian-zfw": (12, 108),
-                      "yongning-zfw": (8, 68)}
+                      "yongning-zfw": (8, 68), "shili-xiangmu": (2, 12), "shili-zhengti": (0, 0)}
 
 
 def test_every_file_carries_the_schema_modeline() -> None:

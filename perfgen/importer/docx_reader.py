@@ -14,6 +14,15 @@ from pathlib import Path
 
 from lxml import etree
 
+from perfgen.importer.limits import (
+    MAX_COLUMNS,
+    MAX_ROWS,
+    MAX_SMALL_MEMBER_BYTES,
+    MAX_TITLE_CHARS,
+    open_package,
+    read_member,
+)
+
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -55,9 +64,14 @@ class Table:
 
     kind = "t"
 
+    _width: tuple[int, int] = field(default=(-1, 0), repr=False, compare=False)
+
     @property
     def width(self) -> int:
-        return max((c.col + c.span for r in self.rows for c in r), default=0)
+        """Grid columns; remembered per row count (rows are only appended), since readers ask per row."""
+        if self._width[0] != len(self.rows):
+            self._width = (len(self.rows), max((c.col + c.span for r in self.rows for c in r), default=0))
+        return self._width[1]
 
     def at(self, row: int, col: int) -> Cell | None:
         """The cell covering grid column `col` in `row`."""
@@ -132,10 +146,15 @@ def read_table(tbl: etree._Element, index: int) -> Table:
     table = Table(index)
     above: dict[int, Cell] = {}   # grid column → the cell that covers it in the previous row
     for r, tr in enumerate(tbl.findall(W + "tr")):
+        if r >= MAX_ROWS:
+            raise DocxReadError(f"表{index}超过 {MAX_ROWS} 行，超出绩效目标表能容纳的范围")
         row: list[Cell] = []
-        col = _int(tr.find(f"{W}trPr/{W}gridBefore"), 0)
+        col = max(0, _int(tr.find(f"{W}trPr/{W}gridBefore"), 0))
         for tc in tr.findall(W + "tc"):
             span = max(1, _int(tc.find(f"{W}tcPr/{W}gridSpan"), 1))
+            if col + span > MAX_COLUMNS:
+                raise DocxReadError(f"表{index}第{r + 1}行的单元格排到第 {col + span} 列，"
+                                    f"超出表格能容纳的 {MAX_COLUMNS} 列（gridSpan/gridBefore 数值异常）")
             vm = tc.find(f"{W}tcPr/{W}vMerge")
             continued = vm is not None and vm.get(W + "val", "continue") == "continue"
             text = _cell_text(tc)
@@ -173,33 +192,37 @@ def _body_blocks(body: etree._Element) -> list[Block]:
     return blocks
 
 
-def _core_title(zf: zipfile.ZipFile) -> str:
+def _core_title(zf: zipfile.ZipFile, name: str) -> str:
+    xml = read_member(zf, "docProps/core.xml", name, MAX_SMALL_MEMBER_BYTES)  # oversized metadata is ignored
+    if xml is None:
+        return ""
     try:
-        root = etree.fromstring(zf.read("docProps/core.xml"))
-    except (KeyError, etree.XMLSyntaxError):
+        root = etree.fromstring(xml, _parser())
+    except etree.XMLSyntaxError:
         return ""
     el = root.find("{http://purl.org/dc/elements/1.1/}title")
-    return (el.text or "").strip() if el is not None else ""
+    title = (el.text or "").strip() if el is not None else ""
+    return title if len(title) <= MAX_TITLE_CHARS else ""
+
+
+def _parser() -> etree.XMLParser:
+    # no huge_tree: libxml2 keeps its depth (256) and text-node limits, so the recursive walks are safe
+    return etree.XMLParser(resolve_entities=False, no_network=True)
 
 
 def read_docx(path: Path) -> Document:
-    """The body of a .docx as blocks; raises DocxReadError when it is not a Word document."""
+    """The body of a .docx as blocks; raises DocxReadError when it is not a Word document
+    (and PackageError, a UserError, when its zip package is damaged or oversized)."""
+    with open_package(path.name, path) as zf:
+        xml = read_member(zf, "word/document.xml", path.name)
+        if xml is None:
+            raise DocxReadError("缺少 word/document.xml")
+        title = _core_title(zf, path.name)
     try:
-        with zipfile.ZipFile(path) as zf:
-            try:
-                xml = zf.read("word/document.xml")
-            except KeyError:
-                raise DocxReadError("缺少 word/document.xml") from None
-            title = _core_title(zf)
-    except zipfile.BadZipFile as exc:
-        raise DocxReadError(str(exc)) from None
-    try:
-        parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
-        root = etree.fromstring(xml, parser)
+        root = etree.fromstring(xml, _parser())
     except etree.XMLSyntaxError as exc:
-        raise DocxReadError(f"document.xml 不是合法的 XML：{exc}") from None
+        raise DocxReadError(f"document.xml 不是合法的 XML（第 {exc.lineno} 行附近）") from None
     body = root.find(W + "body")
     if body is None:
         raise DocxReadError("document.xml 中没有正文")
     return Document(path, _body_blocks(body), title)
-

@@ -92,9 +92,7 @@ def read_indicators(table: Table, header: Header, rep: Reporter, *, empty_is_pla
     has_desc = header.has("绩效指标描述")
     has_basis = header.has("指标值确定依据")
     mapped = set(header.columns.values())
-    for raw in indicator_rows(table, header):
-        if only_rows is not None and raw.row not in only_rows:
-            continue
+    for raw in indicator_rows(table, header, only_rows):
         where = Where(table=None if sheet else table.index, row=raw.row + 1, sheet=sheet)
         if is_header_again(raw):
             continue

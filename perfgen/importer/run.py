@@ -36,8 +36,9 @@ from perfgen.importer.profiles import check_indicators, empty_categories_setting
 from perfgen.importer.report import Reporter, Where
 from perfgen.importer.result import ImportedDocument
 from perfgen.importer.writer import PlannedFile, check_targets, dump, modeline, write_all
+from perfgen.load import ID_RE  # the one id pattern
 
-ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+MAX_ID_CHARS = 64  # as the schemas' maxLength for ids
 READERS = {"hebei": hebei.read, "ningxia": ningxia.read}
 
 
@@ -68,13 +69,24 @@ class ImportReport:
 
 # -- the department as it is now ------------------------------------------------------------------
 def _existing_department(root: Path, dept: str) -> dict[str, Any] | None:
+    """The department's department.yaml, checked as `perfgen validate` checks it: import builds on
+    its 模板, 指标体系 and 版式, so an invalid one stops the import with its own located findings."""
+    from perfgen.load import parse_file
+
     path = root / "departments" / dept / "department.yaml"
     if not path.exists():
         return None
-    data = read_yaml(path)
-    if not isinstance(data, dict) or not isinstance(data.get("模板"), str) or not isinstance(data.get("指标体系"), str):
-        raise UserError(f"departments/{dept}/department.yaml 无法读取或缺少“模板”“指标体系”",
-                        "先运行 perfgen validate 修好它，再导入。")
+    rel = f"departments/{dept}/department.yaml"
+    try:
+        raw = path.read_bytes() if path.is_file() else b""
+    except OSError as exc:
+        raise UserError(f"无法读取 {rel}：{exc.strerror}", "检查文件的读取权限。") from None
+    doc, usable, findings = parse_file(raw, path, rel, "department", resources.known_keys())
+    errors = [f for f in findings if f.severity == "error"]
+    if usable is None or errors or not isinstance(usable.data, dict):
+        raise UserError(f"{rel} 有错误，不能在它的基础上导入", "先按提示修好它（perfgen validate 会列出同样的问题），再导入。",
+                        findings=errors)
+    data: dict[str, Any] = usable.data
     return data
 
 
@@ -141,8 +153,9 @@ def validate_planned(root: Path, dept: str, files: list[PlannedFile]) -> list[Fi
 
 def import_file(root: Path, options: ImportOptions) -> ImportReport:
     """Read `options.file`, write (or with dry_run only plan) the department's YAML files."""
-    if not ID_RE.match(options.dept):
-        raise UsageError(f"部门 id“{options.dept}”不合规", "部门 id 只能用小写英文字母、数字和连字符，例如 yutian-zfw。")
+    if len(options.dept) > MAX_ID_CHARS or not ID_RE.match(options.dept):
+        raise UsageError(f"部门 id“{options.dept}”不合规", "部门 id 只能用小写英文字母、数字和连字符，"
+                         f"不超过 {MAX_ID_CHARS} 个字符，例如 yutian-zfw。")
     if not 2000 <= options.year <= 2100:
         raise UsageError(f"年度“{options.year}”不对", "写四位数的年度，例如 2025。")
     rep = Reporter(options.file.name)

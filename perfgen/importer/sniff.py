@@ -6,14 +6,13 @@ without it. Each wrong kind gets its own Chinese message saying what to do.
 """
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 from perfgen.errors import UserError
+from perfgen.importer.limits import MAX_FILE_BYTES, open_package
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
-MAX_BYTES = 100 * 1024 * 1024
 
 
 def kind_of(path: Path) -> str:
@@ -22,7 +21,9 @@ def kind_of(path: Path) -> str:
         raise UserError(f"找不到文件“{path}”", "检查文件名和路径；路径相对于当前目录。")
     if path.is_dir():
         raise UserError(f"“{path}”是目录，不是文件", "给出要导入的 .docx 或 .xlsx 文件。")
-    if path.stat().st_size > MAX_BYTES:
+    if not path.is_file():
+        raise UserError(f"“{path}”不是普通文件", "给出要导入的 .docx 或 .xlsx 文件。")
+    if path.stat().st_size > MAX_FILE_BYTES:
         raise UserError(f"文件“{path.name}”太大（超过 100 MB），不像是绩效目标文档", "检查是否选错了文件。")
     with open(path, "rb") as fh:
         head = fh.read(8)
@@ -36,11 +37,8 @@ def kind_of(path: Path) -> str:
     if head[:4] != b"PK\x03\x04":
         raise UserError(f"文件“{path.name}”不是 Word（.docx）或 Excel（.xlsx）文件",
                         "perfgen import 只读 .docx 和 .xlsx；PDF、图片、.wps/.et 等请先在 Word/WPS/Excel 中另存为 .docx 或 .xlsx。")
-    try:
-        with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-    except zipfile.BadZipFile:
-        raise UserError(f"文件“{path.name}”已损坏，无法打开", "在 Word/WPS/Excel 中打开并另存一份，再导入。") from None
+    with open_package(path.name, path) as zf:  # also refuses encrypted parts and zip bombs
+        names = set(zf.namelist())
     if "word/document.xml" in names:
         return "docx"
     if "xl/workbook.xml" in names:

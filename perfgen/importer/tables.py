@@ -66,10 +66,13 @@ class RawRow:
         return self.texts.get(name, "")
 
 
-def indicator_rows(table: Table, header: Header) -> list[RawRow]:
+def indicator_rows(table: Table, header: Header, only: set[int] | None = None) -> list[RawRow]:
+    """The rows below the header (only those in `only`, when given: a sheet read project by project
+    must not rebuild every row for every project)."""
     rows = []
     width = table.width
-    for r in range(header.row + 1, len(table.rows)):
+    wanted = range(header.row + 1, len(table.rows)) if only is None else sorted(r for r in only if r > header.row)
+    for r in wanted:
         texts: dict[str, str] = {}
         continued: dict[str, bool] = {}
         for name, col in header.columns.items():

@@ -9,6 +9,8 @@ Excel shows them (0.9 formatted as a percentage → 90%).
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
+import zlib
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -16,13 +18,14 @@ from typing import Any
 from perfgen.errors import UserError
 from perfgen.importer.docx_reader import Cell, Table
 from perfgen.importer.forms import UNIT_RE, amount, leftovers, read_indicators, read_labels, unit_info
-from perfgen.importer.normalize import lines, one_line, wide_to_ascii
+from perfgen.importer.limits import MAX_COLUMNS, MAX_ROWS, REPAIR, open_package
+from perfgen.importer.normalize import key, lines, one_line, wide_to_ascii
 from perfgen.importer.report import Reporter, Where
 from perfgen.importer.result import ImportedDocument, ImportedProject
 from perfgen.importer.tables import Header, find_header
 
 
-def _text(cell: Any) -> str:
+def _text(cell: Any, where: Where, rep: Reporter) -> str:
     value = cell.value
     if value is None:
         return ""
@@ -32,6 +35,10 @@ def _text(cell: Any) -> str:
         return value.strftime("%Y-%m-%d")
     if isinstance(value, (int, float)):
         d = Decimal(str(value))
+        if not d.is_finite():  # 1e309 reads as infinity, NaN as NaN
+            rep.add(where, f"单元格 {cell.coordinate} 的数字超出范围或不是数字，未导入",
+                    "在 Excel 中把它改成正常的数字或文字后再导入。", severity="error")
+            return ""
         if "%" in (cell.number_format or ""):
             d *= 100
             return format(d.normalize(), "f") + "%"
@@ -39,48 +46,151 @@ def _text(cell: Any) -> str:
     return str(value)
 
 
-def read_sheets(path: Path) -> list[tuple[str, Table]]:
+_OPENPYXL_FAILS = (KeyError, OSError, ValueError, TypeError, AttributeError, IndexError, SyntaxError, EOFError,
+                   RuntimeError, NotImplementedError, zlib.error, zipfile.BadZipFile, ArithmeticError)
+
+
+def read_sheets(path: Path, rep: Reporter) -> list[tuple[str, Table]]:
+    """Every worksheet as a grid, read in openpyxl's streaming mode up to the form limits."""
     import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
 
+    with open_package(path.name, path):
+        pass  # encryption, compression and declared sizes are checked before openpyxl opens it
     try:
-        wb = openpyxl.load_workbook(path, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise UserError(f"无法读取 Excel 文件“{path.name}”：{exc}", "在 Excel/WPS 中打开并另存为 .xlsx，再导入。") from None
-    sheets = []
-    for index, ws in enumerate(wb.worksheets, start=1):
-        owner: dict[tuple[int, int], Any] = {}
-        for rng in ws.merged_cells.ranges:
-            for r in range(rng.min_row, rng.max_row + 1):
-                for c in range(rng.min_col, rng.max_col + 1):
-                    owner[(r, c)] = rng
-        table = Table(index)
-        texts: dict[tuple[int, int], str] = {}
-        for r in range(1, (ws.max_row or 0) + 1):
-            row: list[Cell] = []
-            c = 1
-            while c <= (ws.max_column or 0):
-                rng = owner.get((r, c))
-                if rng is None:
-                    text = _text(ws.cell(r, c))
-                    row.append(Cell(r - 1, c - 1, 1, text))
-                    c += 1
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except _OPENPYXL_FAILS:
+        raise UserError(f"无法读取 Excel 文件“{path.name}”：文件已损坏或不是标准的 .xlsx", REPAIR) from None
+    try:
+        return [(ws.title, _sheet(wb, ws, index, path.name, rep)) for index, ws in enumerate(wb.worksheets, start=1)]
+    finally:
+        wb.close()
+
+
+def _sheet(wb: Any, ws: Any, index: int, name: str, rep: Reporter) -> Table:
+    values = _cells(wb, ws, name, rep)
+    nrows = max((r for r, _ in values), default=0)
+    ncols = max((c for _, c in values), default=0)
+    merges = _merges(wb, ws, name, nrows, ncols)
+    table = Table(index)
+    for r in range(1, nrows + 1):
+        table.rows.append(_row(r, ncols, values, merges.get(r, [])))
+    return table
+
+
+def _cells(wb: Any, ws: Any, name: str, rep: Reporter) -> dict[tuple[int, int], str]:
+    """(row, column) → text of every non-empty cell within MAX_ROWS × MAX_COLUMNS (1-based).
+
+    Uses openpyxl's own streaming parser (as its read-only worksheets do) so that only the cells
+    the sheet really has are visited: one cell at XFD1048576 costs one cell, not the whole grid."""
+    from openpyxl.cell.read_only import ReadOnlyCell
+
+    out: dict[tuple[int, int], str] = {}
+    far_rows = far_cols = 0
+    row_no = 0
+    try:
+        with ws._get_source() as src:
+            parser = _parser_class()(src, ws._shared_strings, data_only=True, epoch=wb.epoch,
+                                     date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+            for row_no, row in parser.parse():
+                if row_no > MAX_ROWS:
+                    far_rows = row_no
+                    break
+                for cell in row:
+                    if cell["value"] is None:
+                        continue
+                    if not 1 <= cell["column"] <= MAX_COLUMNS or row_no < 1:
+                        far_cols = max(far_cols, cell["column"])
+                        continue
+                    text = _text(ReadOnlyCell(ws, **cell), Where(sheet=ws.title, row=row_no), rep)
+                    if text:
+                        out[(row_no, cell["column"])] = text
+    except _OPENPYXL_FAILS:
+        raise UserError(f"无法读取 Excel 文件“{name}”的工作表“{ws.title}”：第 {row_no + 1} 行附近的数据已损坏"
+                        "（例如数字格式的单元格里是文字，或 XML 不完整）", REPAIR) from None
+    for coordinate, raw, r in getattr(parser, "bad", []):
+        rep.add(Where(sheet=ws.title, row=r), f"单元格 {coordinate} 标为数字，内容“{raw[:40]}”却不是数字，未导入",
+                "在 Excel 中把它改成正常的数字或文字后再导入。", severity="error")
+    if far_rows:
+        rep.add(Where(sheet=ws.title, row=far_rows), f"工作表第 {MAX_ROWS} 行以后的内容未导入"
+                f"（绩效目标表最多读取 {MAX_ROWS} 行）", "把表格拆成几个工作表或几个文件分别导入。", severity="error")
+    if far_cols:
+        rep.add(Where(sheet=ws.title), f"工作表第 {MAX_COLUMNS} 列以后的内容未导入（绩效目标表最多读取 {MAX_COLUMNS} 列）",
+                "删去多余的列后再导入。", severity="error")
+    return out
+
+
+def _parser_class() -> Any:
+    """openpyxl's streaming sheet parser, except that a cell whose value does not parse (“abc” or
+    “NaN” in a number cell) is read as empty and remembered, instead of failing the whole sheet."""
+    from openpyxl.worksheet._reader import VALUE_TAG, WorkSheetParser
+
+    class Parser(WorkSheetParser):  # type: ignore[misc]
+        bad: list[tuple[str, str, int]]
+
+        def parse_cell(self, element: Any) -> Any:
+            try:
+                return super().parse_cell(element)
+            except (ValueError, OverflowError, TypeError, IndexError, KeyError):
+                v = element.find(VALUE_TAG)
+                raw = (v.text or "") if v is not None else ""
+                if v is not None:
+                    v.text = None
+                self.__dict__.setdefault("bad", []).append((element.get("r") or "?", raw, self.row_counter))
+                return super().parse_cell(element)
+    return Parser
+
+
+def _merges(wb: Any, ws: Any, name: str, nrows: int, ncols: int) -> dict[int, list[tuple[int, int, int, int]]]:
+    """Row → merged ranges (min_col, min_row, max_col, max_row) crossing it, clipped to the used grid."""
+    from lxml import etree
+    from openpyxl.utils.cell import range_boundaries
+
+    tag = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}mergeCell"
+    by_row: dict[int, list[tuple[int, int, int, int]]] = {}
+    try:
+        with ws._get_source() as src:
+            for _, el in etree.iterparse(src, tag=tag, resolve_entities=False, no_network=True):
+                ref = el.get("ref") or ""
+                el.clear()
+                try:
+                    c1, r1, c2, r2 = range_boundaries(ref)
+                except (ValueError, TypeError):
+                    continue  # a range Excel itself would drop
+                if None in (c1, r1, c2, r2) or r1 > nrows or c1 > ncols:
                     continue
-                span = rng.max_col - rng.min_col + 1
-                if (r, c) == (rng.min_row, rng.min_col):
-                    text = _text(ws.cell(r, c))
-                    texts[(rng.min_row, rng.min_col)] = text
-                    row.append(Cell(r - 1, c - 1, span, text))
-                else:
-                    row.append(Cell(r - 1, c - 1, span, texts.get((rng.min_row, rng.min_col), ""), continued=True))
-                c = rng.max_col + 1
-            table.rows.append(row)
-        sheets.append((ws.title, table))
-    return sheets
+                clipped = (c1, r1, min(c2, ncols), min(r2, nrows))
+                for r in range(r1, clipped[3] + 1):
+                    by_row.setdefault(r, []).append(clipped)
+    except (etree.XMLSyntaxError, *_OPENPYXL_FAILS):
+        raise UserError(f"无法读取 Excel 文件“{name}”的工作表“{ws.title}”：XML 已损坏", REPAIR) from None
+    for ranges in by_row.values():
+        ranges.sort()
+    return by_row
 
 
-def _project_groups(table: Table, header: Header) -> list[tuple[str, str, set[int]]]:
-    """Rows grouped by the project they name: (name, code, rows); blank cells continue the one above."""
+def _row(r: int, ncols: int, values: dict[tuple[int, int], str], merges: list[tuple[int, int, int, int]]) -> list[Cell]:
+    """One grid row: a merged range is one cell (continued below its first row), others one column each."""
+    row: list[Cell] = []
+    i = 0
+    c = 1
+    while c <= ncols:
+        while i < len(merges) and merges[i][2] < c:
+            i += 1
+        rng = merges[i] if i < len(merges) and merges[i][0] <= c else None
+        if rng is None:
+            row.append(Cell(r - 1, c - 1, 1, values.get((r, c), "")))
+            c += 1
+            continue
+        c1, r1, c2, _ = rng
+        text = values.get((r1, c1), "")
+        row.append(Cell(r - 1, c - 1, c2 - c + 1, text, continued=r != r1))
+        c = c2 + 1
+    return row
+
+
+def _project_groups(table: Table, header: Header, orphans: list[int]) -> list[tuple[str, str, set[int]]]:
+    """Rows grouped by the project they name: (name, code, rows); blank cells continue the one above.
+    Rows with content before the first row that names a project are appended to `orphans`."""
     groups: list[tuple[str, str, set[int]]] = []
     name = code = ""
     for r in range(header.row + 1, len(table.rows)):
@@ -93,13 +203,15 @@ def _project_groups(table: Table, header: Header) -> list[tuple[str, str, set[in
             groups.append((name, code, set()))
         if groups:
             groups[-1][2].add(r)
+        elif any(key(c.text) for c in table.rows[r]):
+            orphans.append(r)
     return groups
 
 
 def read(path: Path, rep: Reporter) -> ImportedDocument:
     out = ImportedDocument(template="", kind="xlsx")
     found_any = False
-    for sheet, table in read_sheets(path):
+    for sheet, table in read_sheets(path, rep):
         header = find_header(table)
         if header is None:
             if any(one_line(c.text) for r in table.rows for c in r):
@@ -127,7 +239,13 @@ def read(path: Path, rep: Reporter) -> ImportedDocument:
         for c in leftovers(table, range(header.row), form):
             rep.unplaced(Where(sheet=sheet, row=c.row + 1), one_line(c.text), "表头之上的这一格无对应字段")
         if "项目名称" in header.columns or "项目编码" in header.columns:
-            for name, code, rows in _project_groups(table, header):
+            orphans: list[int] = []
+            groups = _project_groups(table, header, orphans)
+            for r in orphans:
+                text = "、".join(one_line(c.text) for c in table.rows[r] if not c.continued and one_line(c.text))
+                rep.add(Where(sheet=sheet, row=r + 1), f"未导入：“{text[:60]}”（这一行在第一个写明项目名称或编码的行之前，不属于任何项目）",
+                        "在这一行写上项目名称或项目编码后重新导入，或手工写入相应项目的 YAML。", severity="error")
+            for name, code, rows in groups:
                 p = ImportedProject(name=name or code, where=Where(sheet=sheet, row=min(rows) + 1),
                                     source=f"工作表“{sheet}”", code=wide_to_ascii(code).replace(" ", "") or None)
                 if "预算数" in header.columns:

@@ -53,9 +53,18 @@ def write_new(report: ScaffoldReport, rel: str, text: str | bytes) -> None:
     if path.exists() or path.is_symlink():
         report.skipped.append(rel)
         return
+    refuse_outside(report.root, path, rel)
     data = text.encode("utf-8") if isinstance(text, str) else text
     write_atomic(path, data)
     report.created.append(rel)
+
+
+def refuse_outside(root: Path, path: Path, rel: str) -> None:
+    """A folder on the way to `path` is a link that leads out of the workspace: write nothing."""
+    from perfgen.paths import inside
+    if not inside(root, path.parent):
+        raise UserError(f"{rel} 所在的目录是指向工作区之外的链接，没有写入",
+                        "perfgen 不经由链接在工作区之外写文件（见 docs/SECURITY.md）；把目录本身放进工作区。")
 
 
 def add_schemas(report: ScaffoldReport, list_existing: bool = True, overwrite: bool = False) -> None:
