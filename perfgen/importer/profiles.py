@@ -34,7 +34,7 @@ def taxonomies(root: Path) -> dict[str, Taxonomy]:
     for name in resources.available(root, "profiles", ".yaml"):
         path = resources.find_named(root, "profiles", name, ".yaml")
         data = _read_yaml(path) if path else None
-        if schema_check.valid("profile", data):  # an invalid profile is reported by perfgen validate
+        if isinstance(data, dict) and schema_check.valid("profile", data):  # perfgen validate reports bad ones
             out[name] = taxonomy_from_data(name, data)
     return out
 
