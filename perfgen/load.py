@@ -11,19 +11,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from perfgen import cache, resources, safeformat, yamlsource
+from perfgen import cache, load_forms, paths, resources, safeformat, yamlsource
 from perfgen.errors import Finding, UserError
 from perfgen.loaded import LoadResult
 from perfgen.loaded import kind_of as _kind_of
 from perfgen.loaded import rel_path as _rel
 from perfgen.model.amounts import to_yuan
 from perfgen.model.entities import (
-    Budget,
     Department,
     DepartmentYear,
     DeptIndicatorRow,
     Explanation,
-    Indicator,
     Project,
     Source,
     SubGoal,
@@ -34,7 +32,6 @@ from perfgen.model.entities import (
 from perfgen.model.ids import ID_RE as ID_RE
 from perfgen.model.taxonomy import Taxonomy, taxonomy_from_data
 from perfgen.model.text import text_lines as _text
-from perfgen.model.values import ValueSyntaxError, parse_value
 from perfgen.validate import placeholders, rules, schema_check
 
 YEAR_RE = re.compile(r"^\d{4}$")
@@ -68,10 +65,10 @@ class _Loader:
         self.result.files.append(rel)
         raw = self.preread.pop(path, None)
         try:
-            if raw is None:
-                raw = path.read_bytes()
-        except OSError as exc:
-            self.add(rel, f"无法读取文件：{exc.strerror}", "检查文件是否存在以及读取权限。", "file.read")
+            if raw is None or path.is_symlink():
+                raw = paths.read_limited(path, yamlsource.MAX_BYTES, self.root)
+        except paths.FileProblem as problem:
+            self.add(rel, problem.message, problem.hint, problem.code)
             return None
         fingerprint = cache.digest(raw, kind.encode())
         self.result.digests[rel] = fingerprint
@@ -122,9 +119,9 @@ class _Loader:
             if kind is None:
                 continue
             try:
-                raw = self.preread.get(path) or path.read_bytes()
-            except OSError:
-                continue
+                raw = self.preread.get(path) or paths.read_limited(path, yamlsource.MAX_BYTES, self.root)
+            except paths.FileProblem:
+                continue  # the ordered load reports it
             self.preread[path] = raw
             fingerprint = cache.digest(raw, kind.encode())
             if _entry_ok(self.parse_cache.get(rel, fingerprint)) is None:
@@ -226,8 +223,8 @@ class _Loader:
         if not depts_dir.is_dir():
             raise UserError(f"在 {self.root} 下没有找到 departments/ 目录",
                             "请在工作区根目录运行 perfgen（或用 --root 指定），或先运行 perfgen init 新建工作区。")
-        for folder in sorted(p for p in depts_dir.iterdir() if not p.name.startswith(".")):
-            if not folder.is_dir():
+        for folder in self.listdir(depts_dir):
+            if folder.name.startswith(".") or not folder.is_dir():
                 continue
             self.load_department(folder)
         for i, dept_id in enumerate(ws.settings.department_order):
@@ -240,8 +237,25 @@ class _Loader:
         self.parse_cache.save()
         return self.result
 
+    def listdir(self, folder: Path) -> list[Path]:
+        """The entries of a workspace folder, sorted; [] with a located finding when the folder
+        cannot be read or is a link that leads out of the workspace (docs/SECURITY.md)."""
+        rel = _rel(self.root, folder)
+        if folder.is_symlink() and not paths.inside(self.root, folder):
+            self.add(rel, "这个目录是指向工作区之外的链接，perfgen 不读取它",
+                     "把目录本身放进工作区，不要用链接指向工作区之外（见 docs/SECURITY.md）。", "file.link-outside")
+            return []
+        try:
+            return sorted(folder.iterdir())
+        except OSError as exc:
+            self.add(rel, f"无法读取目录：{exc.strerror}", "检查目录的读取权限（例如 chmod u+rx 目录名）。", "file.read")
+            return []
+
     def load_department(self, folder: Path) -> None:
         rel_folder = _rel(self.root, folder)
+        if folder.is_symlink() and not paths.inside(self.root, folder):
+            self.listdir(folder)  # reports the link
+            return
         if not ID_RE.match(folder.name):
             self.add(rel_folder, f"部门目录名“{folder.name}”不合规", "部门 id 只能用小写英文字母、数字和连字符，例如 yutian-zfw。",
                      "id.department")
@@ -278,7 +292,11 @@ class _Loader:
             unit_name=d.get("单位名称", d["名称"]), competent_dept=d.get("主管部门"), region=d.get("地区"),
             template=template, profile=profile, layout=layout, source=source)
         self.result.workspace.departments[dept.id] = dept
-        for year_dir in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        entries = self.listdir(folder)
+        for year_dir in (p for p in entries if p.is_dir() and not p.name.startswith(".")):
+            if year_dir.is_symlink() and not paths.inside(self.root, year_dir):
+                self.listdir(year_dir)  # reports the link
+                continue
             if not YEAR_RE.match(year_dir.name):
                 self.add(_rel(self.root, year_dir), f"“{year_dir.name}”不是年度目录，已忽略",
                          f"部门目录下只放年度目录（{MIN_YEAR}–{MAX_YEAR} 的四位数字，如 2025）。", "year.folder",
@@ -289,7 +307,7 @@ class _Loader:
                          "检查目录名是否写错，例如 2025 写成了 2205。", "year.range")
                 continue
             self.load_year(dept, int(year_dir.name), year_dir, defaults, tax)
-        for stray in sorted(folder.glob("*.yml")):
+        for stray in (p for p in entries if p.suffix == ".yml"):
             self.add(_rel(self.root, stray), "扩展名应为 .yaml", "把文件改名为 .yaml，否则 perfgen 不会读取它。",
                      "file.extension", severity="warning")
 
@@ -305,12 +323,12 @@ class _Loader:
             doc = self.read(goals_path, "goals")
             if doc is not None:
                 goals_layout = self.check_layout(doc, doc.data.get("版式"), defaults or {}, "goals") if defaults else {}
-                goals = self.build_goals(doc, goals_layout)
+                goals = self.build_goals(doc, goals_layout, tax)
         projects: list[Project] = []
         files: set[str] = set()
         proj_dir = folder / "projects"
         if proj_dir.is_dir():
-            for path in sorted(proj_dir.iterdir()):
+            for path in self.listdir(proj_dir):
                 if path.name.startswith(".") or path.is_dir():
                     continue
                 if path.suffix in (".yml",):
@@ -353,7 +371,8 @@ class _Loader:
         return project
 
     # -- building model objects (structure already checked) ------------------------------------
-    def build_goals(self, doc: yamlsource.YamlDocument, layout: dict[str, Any]) -> YearGoals:
+    def build_goals(self, doc: yamlsource.YamlDocument, layout: dict[str, Any],
+                    tax: Taxonomy | None = None) -> YearGoals:
         d = doc.data
         source = Source(doc.rel)
         subgoals = []
@@ -375,33 +394,14 @@ class _Loader:
             overall=_text(d["总体绩效目标"]), subgoals_intro=_text(d.get("分项绩效目标引言")), subgoals=subgoals,
             measures=_text(d.get("工作保障措施")), dept_table=rows,
             special_funds=_text(special) if special is not None else None,
-            project_order=list(d.get("项目顺序", []) or []), layout=layout, source=source)
+            project_order=list(d.get("项目顺序", []) or []), layout=layout, source=source,
+            tasks=load_forms.tasks(d, doc.rel, _text),
+            indicators=load_forms.indicators(d.get("年度绩效指标"), doc.rel, ("年度绩效指标",), tax))
 
     def build_project(self, doc: yamlsource.YamlDocument, project_id: str, tax: Taxonomy | None) -> Project:
         d = doc.data
-        b = d["预算"]
-        total = to_yuan(b["预算数"])
-        other = to_yuan(b["其他资金"]) if b.get("其他资金") is not None else None
-        fiscal = to_yuan(b["财政资金"]) if b.get("财政资金") is not None else None
-        if fiscal is None:
-            fiscal = total - (other or Decimal(0))
-        if other is None:
-            other = total - fiscal
-        indicators = []
-        for i, item in enumerate(d.get("绩效指标", []) or []):
-            level2 = item["二级指标"]
-            canonical = tax.canonical_level2(level2) if tax else None
-            level1 = item.get("一级指标") or (tax.level1_of(level2) if tax else None) or ""
-            value_text = item.get("指标值", "")
-            try:
-                value = parse_value(value_text) if value_text else None
-            except ValueSyntaxError:
-                value = None
-            indicators.append(Indicator(
-                level1=level1, level2=canonical or level2, level3=item.get("三级指标", ""),
-                description=item.get("绩效指标描述", ""), value_text=value_text,
-                basis=item.get("指标值确定依据", ""), placeholder=bool(item.get("占位", False)), value=value,
-                source=Source(doc.rel, ("绩效指标", i))))
+        b = load_forms.budget(d["预算"])
+        indicators = load_forms.indicators(d.get("绩效指标"), doc.rel, ("绩效指标",), tax)
         e = d.get("说明")
         explanation = None
         if e is not None:
@@ -411,11 +411,12 @@ class _Loader:
                 criteria=_text(e["评价标准"]), closing=e.get("结语"))
         plan = {k: Decimal(v) for k, v in (d.get("支出计划") or {}).items()}
         return Project(
-            id=project_id, name=d["项目名称"], code=d.get("项目编码"), budget=Budget(total, fiscal, other),
+            id=project_id, name=d["项目名称"], code=d.get("项目编码"), budget=b,
             fund_use=_text(d.get("资金用途")), spending_plan=plan, goals=_text(d.get("绩效目标")),
             goals_local=_text(d.get("本级绩效目标")), indicators=indicators, explanation=explanation,
             office=d.get("责任科室"), competent_dept=d.get("主管部门"), implementing_unit=d.get("实施单位"),
-            attribute=d.get("项目属性"), period=d.get("项目期"), source=Source(doc.rel), raw=d)
+            attribute=d.get("项目属性"), period=d.get("项目期"), source=Source(doc.rel), raw=d,
+            midterm=load_forms.midterm(d, doc.rel, tax, _text))
 
 
 def _entry(data: Any, usable: Any, findings: list[Finding]) -> dict[str, Any]:
@@ -437,7 +438,7 @@ def _entry_ok(entry: Any) -> dict[str, Any] | None:
     return None
 
 
-_LAYOUT_FIELDS = ("n", "cn", "年度", "项目名称", "项目数", "合计万元", "金额万元")
+_LAYOUT_FIELDS = ("n", "cn", "年度", "项目名称", "项目数", "合计万元", "金额万元", "开始年度", "结束年度")
 
 
 def _format_fields(fmt: str) -> list[str]:
@@ -482,5 +483,5 @@ def load_workspace(root: Path, preread: dict[Path, bytes] | None = None) -> Load
     result = loader.load()
     rules.check(result)
     from perfgen.results.load import attach  # results beside the goals (perfgen/results/)
-    attach(loader, result)
+    attach(loader, result, ID_RE)
     return result

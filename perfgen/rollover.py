@@ -20,9 +20,10 @@ from typing import Literal
 
 import yaml
 
+from perfgen import paths
 from perfgen.errors import UserError
 from perfgen.load import ID_RE, MAX_YEAR, MIN_YEAR
-from perfgen.yamlsource import YamlProblem, decode, parse
+from perfgen.yamlsource import MAX_BYTES, YamlProblem, decode, parse
 
 # Values under these keys are identifiers, numbers or periods, not prose: years there stay as written.
 KEEP_KEYS = frozenset({"项目编码", "项目", "项目顺序", "预算", "金额", "支出计划", "项目期", "版式", "单位编码"})
@@ -197,9 +198,12 @@ def _write_new(path: Path, data: bytes) -> bool:
 def _roll_file(src: Path, dst: Path, root: Path, old: int, new: int) -> RolledFile:
     rel_src = src.relative_to(root).as_posix()
     rel_dst = dst.relative_to(root).as_posix()
-    if dst.exists():
+    if dst.exists() or dst.is_symlink():
         return RolledFile(rel_src, rel_dst, "skipped")
-    raw = src.read_bytes()
+    try:
+        raw = paths.read_limited(src, MAX_BYTES, root)
+    except paths.FileProblem as problem:
+        raise UserError(f"{rel_src}：{problem.message}", problem.hint) from None
     note = None
     count = 0
     try:
@@ -250,6 +254,11 @@ def rollover(root: Path, departments: list[str] | None, from_year: int, to_year:
         report.skipped_departments = [d for d in available if d not in chosen]
         if not chosen:
             raise UserError(f"没有任何部门有 {from_year} 年度的数据", "检查 --from 指定的年度。")
+    for d in chosen:  # before writing anything: no folder on the way may lead out of the workspace
+        for folder in (depts_dir / d, depts_dir / d / str(from_year), depts_dir / d / str(to_year)):
+            if not paths.inside(root, folder):
+                raise UserError(f"{folder.relative_to(root).as_posix()} 是指向工作区之外的链接，没有复制任何文件",
+                                "perfgen 不经由链接读写工作区之外的文件（见 docs/SECURITY.md）；把目录本身放进工作区。")
     for d in chosen:
         report.departments.append(d)
         src_dir = depts_dir / d / str(from_year)

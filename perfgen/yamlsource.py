@@ -378,10 +378,11 @@ def _syntax_finding(exc: yaml.MarkedYAMLError, text: str, rel: str) -> Finding:
 
 def read(path: Path, rel: str, known_keys: frozenset[str] = frozenset()) -> tuple[YamlDocument | None, list[Finding]]:
     """Read one file; returns the document (None when unreadable) and the problems found."""
+    from perfgen.paths import FileProblem, read_limited
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, [_finding(rel, f"无法读取文件：{exc.strerror}", "检查文件是否存在以及读取权限。", code="file.read")]
+        raw = read_limited(path, MAX_BYTES)
+    except FileProblem as problem:
+        return None, [_finding(rel, problem.message, problem.hint, code=problem.code)]
     return read_bytes(raw, path, rel, known_keys)
 
 

@@ -62,6 +62,11 @@ def _fonts(style, east_asia: str, size: float, bold: bool = False) -> None:
     for attr in ("w:ascii", "w:hAnsi", "w:cs"):
         rfonts.set(qn(attr), LATIN)
     rfonts.set(qn("w:eastAsia"), east_asia)
+    # characters both scripts share (“” ‘’ … — ·) are set as Chinese, full width, in the East
+    # Asian font; without the hint Word may take them as narrow Western quotes
+    rfonts.set(qn("w:hint"), "eastAsia")
+    for theme_attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        rfonts.attrib.pop(qn(theme_attr), None)
     lang = rpr.find(qn("w:lang"))
     if lang is None:
         lang = OxmlElement("w:lang")
@@ -172,6 +177,41 @@ def make_styles(doc) -> None:
         toc.paragraph_format.left_indent = Pt(28 * (level - 1))
     footer = paragraph_style(doc, "PG Page Number", SONGTI, FOOTER_PT, line_twips=None)
     footer.font.name = SONGTI
+    builtin_headings(doc)
+
+
+# The built-in 标题 styles a user picks in Word or WPS (blue Calibri / MS Gothic in python-docx's
+# default template) set as the 公文 heading levels: 一、黑体 / （一）楷体 / 1. 仿宋加粗 / （1）仿宋.
+_BUILTIN = {
+    "Title": {"east_asia": XIAOBIAOSONG, "size": TITLE_PT, "align": WD_ALIGN_PARAGRAPH.CENTER, "line_twips": None,
+                  "space_after": 12},
+    "Subtitle": {"east_asia": KAITI, "size": BODY_PT, "align": WD_ALIGN_PARAGRAPH.CENTER},
+    "Heading 1": {"east_asia": HEITI, "size": BODY_PT, "indent_chars": 2, "keep_next": True, "outline": 0},
+    "Heading 2": {"east_asia": KAITI, "size": BODY_PT, "indent_chars": 2, "keep_next": True, "outline": 1},
+    "Heading 3": {"east_asia": FANGSONG, "size": BODY_PT, "bold": True, "indent_chars": 2, "keep_next": True, "outline": 2},
+    **{f"Heading {n}": {"east_asia": FANGSONG, "size": BODY_PT, "indent_chars": 2, "keep_next": True, "outline": n - 1}
+       for n in range(4, 10)},
+}
+
+
+def builtin_headings(doc) -> None:
+    for name, spec in _BUILTIN.items():
+        style = doc.styles[name]
+        for tag_name in ("w:pPr", "w:rPr"):
+            old = style.element.find(qn(tag_name))
+            if old is not None:
+                style.element.remove(old)
+        spec = dict(spec)
+        paragraph_style(doc, name, spec.pop("east_asia"), spec.pop("size"), **spec)
+        linked = style.element.find(qn("w:link"))
+        if linked is not None:  # the "标题 1 字符" character style: same font, no theme colour
+            char = doc.styles.element.get_by_id(linked.get(qn("w:val")))
+            if char is not None:
+                rpr = char.find(qn("w:rPr"))
+                if rpr is not None:
+                    char.remove(rpr)
+                _fonts(doc.styles[char.name_val], _BUILTIN[name]["east_asia"], _BUILTIN[name]["size"],
+                       bool(_BUILTIN[name].get("bold")))
 
 
 # -- page setup and page numbers ----------------------------------------------------------------
@@ -298,6 +338,19 @@ def _widths(table, widths_mm: list[float]) -> None:
     tblw.set(qn("w:w"), str(int(Mm(sum(widths_mm)).twips)))
 
 
+def keep_with_next(table, rows: slice = slice(None)) -> None:
+    """Keep these rows with what follows: every paragraph in them is keep-with-next. Word keeps a
+    row whose paragraphs are all keep-with-next on the page of the next row; LibreOffice imports the
+    same as its table "keep with next paragraph". A chain that does not fit the rest of a page starts
+    on the next one (one longer than a page still breaks at the page end)."""
+    for row in table.rows[rows]:
+        for tc in row._tr.tc_lst:
+            for p in tc.iter(qn("w:p")):
+                ppr = p.get_or_add_pPr()
+                if ppr.find(qn("w:keepNext")) is None:
+                    ppr.append(OxmlElement("w:keepNext"))
+
+
 def _no_borders(row) -> None:
     for tc in row._tr.tc_lst:  # each cell once (row.cells repeats a merged cell per grid column)
         tcpr = tc.get_or_add_tcPr()
@@ -328,7 +381,9 @@ def loop_rows(t, first: int, open_tag: str, close_tag: str) -> None:
 # -- the hebei template ------------------------------------------------------------------------
 
 HEBEI_A = [28] + [128 / 12] * 12   # label column + 12 equal columns
-HEBEI_B = [18, 22, 30, 40, 22, 24]   # 一级 二级 三级 描述 指标值 依据
+# Widths from the content: a 五号 character is 3.6 mm and the cell margins take 3.8 mm, so 一级指标 /
+# 产出指标 need 18.3 mm, 满意度指标 21.9 mm and 年度工作计划 25.5 mm on one line (服务对象满意度指标 still takes two).
+HEBEI_B = [22.5, 25.5, 27, 30, 22.5, 28.5]   # 一级 二级 三级 描述 指标值 依据
 
 
 def hebei_project_table(doc) -> None:
@@ -363,12 +418,14 @@ def hebei_project_table(doc) -> None:
     # row 6: 绩效目标
     _cell_text(r[6].cells[0], "绩效目标", "PG Cell Head")
     _cell_text(r[6].cells[1].merge(r[6].cells[12]), "{{ p.goals|lines }}", "PG Cell Left")
-    doc.add_paragraph("", style="PG Spacer")
+    keep_with_next(t)   # the form stays with its indicator table (issue 12 item 3)
+    doc.add_paragraph("", style="PG Spacer").paragraph_format.keep_with_next = True
     # indicator table
     t = table(doc, 4, HEBEI_B)
     for cell, text in zip(t.rows[0].cells, ("一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据")):
         _cell_text(cell, text, "PG Cell Head")
     _set_row(t.rows[0], header=True, cant_split=False)
+    keep_with_next(t, slice(0, 1))   # the header stays with the first indicator row
     loop_rows(t, 1, "{%tr for r in p.rows %}", "{%tr endfor %}")
     row = t.rows[2].cells
     _cell_text(row[0], "{% vm r.l1_first %}{{ r.l1 }}")
@@ -380,7 +437,7 @@ def hebei_project_table(doc) -> None:
 
 
 def hebei_dept_table(doc) -> None:
-    widths = [18, 26, 26, 14, 16, 26, 30]
+    widths = [22.5, 26, 26, 13, 14, 25, 29.5]   # 一级指标 on one line (see HEBEI_B)
     t = table(doc, 4, widths)
     head = ("", "", "", "符号", "值", "单位（文字描述）", "")
     for cell, text in zip(t.rows[0].cells, head):
@@ -469,7 +526,7 @@ def hebei(doc) -> None:
 
 # -- the ningxia attachment-3 template ---------------------------------------------------------
 
-NINGXIA = [18, 22, 26, 34, 26, 30]
+NINGXIA = [20, 22, 26, 33, 26, 29]   # 绩效指标 / 一级指标 on one line (see HEBEI_B)
 
 
 def ningxia(doc) -> None:
@@ -550,9 +607,11 @@ TEMPLATES = {
     "volume": ("部门预算绩效目标汇编", volume),
 }
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import national_forms  # noqa: E402  (the 财预〔2015〕88号 forms, built from their layout.yaml)
 from result_templates import templates as _result_templates  # noqa: E402  (自评表 and 监控表)
 
 TEMPLATES.update(_result_templates(sys.modules[__name__]))
+TEMPLATES.update(national_forms.templates(sys.modules[__name__]))
 
 
 def build(name: str) -> Path:
@@ -573,13 +632,66 @@ def build(name: str) -> Path:
         for part in (section.footer, section.even_page_footer):
             canonicalize(part._element)
     doc.save(out)
-    _drop_styles_with_effects(out)
+    _finish_package(out)
     return out
 
 
-def _drop_styles_with_effects(path: Path) -> None:
-    """python-docx's default package carries Word 2010's stylesWithEffects.xml, which no longer
-    matches our styles (validators flag the mismatch as "unreadable content"); the part is optional."""
+# -- a Chinese-native package -------------------------------------------------------------------
+# python-docx's default package is an English/Japanese Word 2010 document: themeFontLang ja-JP,
+# ＭＳ 明朝 in the font table, compatibilityMode 14 (Word opens it in 兼容模式). Word and WPS read
+# these parts to choose fonts and layout rules, so they are rewritten for a zh-CN 公文.
+
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+# name, altName (what Windows installs today), panose, charset (86 = GB2312), family, pitch
+_FONTS = [
+    (LATIN, None, "02020603050405020304", "00", "roman", "variable"),
+    (FANGSONG, "仿宋", "02010609030101010101", "86", "modern", "fixed"),
+    (KAITI, "楷体", "02010609030101010101", "86", "modern", "fixed"),
+    (XIAOBIAOSONG, "宋体", "02000000000000000000", "86", "script", "fixed"),
+    (HEITI, "SimHei", "02010609060101010101", "86", "modern", "fixed"),
+    (SONGTI, "SimSun", "02010600030101010101", "86", "auto", "variable"),
+]
+
+
+def font_table_xml() -> bytes:
+    fonts = []
+    for name, alt, panose, charset, family, pitch in _FONTS:
+        alt_el = f'<w:altName w:val="{alt}"/>' if alt else ""
+        fonts.append(f'<w:font w:name="{name}">{alt_el}<w:panose1 w:val="{panose}"/><w:charset w:val="{charset}"/>'
+                     f'<w:family w:val="{family}"/><w:pitch w:val="{pitch}"/></w:font>')
+    return (f"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n<w:fonts xmlns:w=\"{_W_NS}\">"
+            + "".join(fonts) + "</w:fonts>").encode("utf-8")
+
+
+_RPR_DEFAULT = (f'<w:rPrDefault><w:rPr><w:rFonts w:ascii="{LATIN}" w:hAnsi="{LATIN}" w:eastAsia="{FANGSONG}" '
+                f'w:cs="{LATIN}" w:hint="eastAsia"/><w:kern w:val="2"/><w:sz w:val="{BODY_PT * 2}"/>'
+                f'<w:szCs w:val="{BODY_PT * 2}"/><w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'
+                '</w:rPr></w:rPrDefault>')
+
+
+def _native(name: str, data: bytes) -> bytes:
+    import re
+    if name == "word/settings.xml":
+        data = re.sub(rb'<w:themeFontLang [^>]*/>', b'<w:themeFontLang w:val="en-US" w:eastAsia="zh-CN"/>', data)
+        data = re.sub(rb'(w:name="compatibilityMode" [^>]*w:val=")\d+"', rb'\g<1>15"', data)
+    elif name == "word/fontTable.xml":
+        data = font_table_xml()
+    elif name == "word/styles.xml":
+        data = re.sub(rb"<w:rPrDefault>.*?</w:rPrDefault>", _RPR_DEFAULT.encode("utf-8"), data, flags=re.S)
+    elif name == "word/theme/theme1.xml":
+        # the script fonts Word uses for zh-CN text that names a theme font
+        head, minor = data.split(b"<a:minorFont>", 1)   # <a:majorFont> comes first
+        hans = rb'<a:font script="Hans" typeface="[^"]*"/>'
+        head = re.sub(hans, f'<a:font script="Hans" typeface="{HEITI}"/>'.encode(), head)
+        minor = re.sub(hans, f'<a:font script="Hans" typeface="{FANGSONG}"/>'.encode(), minor)
+        data = head + b"<a:minorFont>" + minor
+    return data
+
+
+def _finish_package(path: Path) -> None:
+    """Rewrite the package parts python-docx copies from its default template (see _native), and
+    drop Word 2010's stylesWithEffects.xml, which no longer matches our styles (validators flag the
+    mismatch as "unreadable content"); the part is optional."""
     import io
     import re
     import zipfile
@@ -595,6 +707,7 @@ def _drop_styles_with_effects(path: Path) -> None:
                 data = re.sub(rb'<Override PartName="/word/stylesWithEffects.xml"[^>]*/>', b"", data)
             if name == "word/_rels/document.xml.rels":
                 data = re.sub(rb'<Relationship [^>]*Target="stylesWithEffects.xml"[^>]*/>', b"", data)
+            data = _native(name, data)
             dst.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
     path.write_bytes(out.getvalue())
 

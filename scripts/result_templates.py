@@ -55,8 +55,8 @@ def selfeval(doc: Any, kit: Any) -> None:
     _head(doc, kit)
     t = kit.table(doc, 15, SELFEVAL)
     r = t.rows
-    def head(cell, text):
-        return kit._cell_text(cell, text, "PG Cell Head")
+    def head(cell: Any, text: str) -> None:
+        kit._cell_text(cell, text, "PG Cell Head")
     head(r[0].cells[0].merge(r[0].cells[1]), "{{ L.项目名称 }}")
     kit._cell_text(r[0].cells[2].merge(r[0].cells[8]), "{{ p.name }}")
     head(r[1].cells[0].merge(r[1].cells[1]), "{{ L.主管部门 }}")
@@ -117,8 +117,8 @@ def monitoring(doc: Any, kit: Any) -> None:
     _head(doc, kit)
     t = kit.table(doc, 13, MONITORING)
     r = t.rows
-    def head(cell, text):
-        return kit._cell_text(cell, text, "PG Cell Head")
+    def head(cell: Any, text: str) -> None:
+        kit._cell_text(cell, text, "PG Cell Head")
     head(r[0].cells[0].merge(r[0].cells[1]), "{{ L.项目名称 }}")
     kit._cell_text(r[0].cells[2].merge(r[0].cells[9]), "{{ p.name }}")
     head(r[1].cells[0].merge(r[1].cells[1]), "{{ L.主管部门 }}")

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pdfgrid  # tests/ is on sys.path (pytest prepends the test folder)
@@ -22,8 +23,13 @@ from perfgen.errors import UserError
 from perfgen.render import pdf as pdfmod
 
 ROOT = Path(__file__).resolve().parent.parent
-needs_lo = pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
-                              reason="LibreOffice/poppler not installed")
+_lo = pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+                         reason="LibreOffice/poppler not installed")
+
+
+def needs_lo(test: Callable[..., None]) -> Callable[..., None]:
+    """Runs LibreOffice: slow, and an acceptance test (.ci/run fails if it is skipped)."""
+    return pytest.mark.slow(pytest.mark.acceptance(_lo(test)))
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +59,7 @@ def _without_overflow_punct(docx: bytes) -> bytes:
 @needs_lo
 def test_no_shipped_pdf_loses_a_character(pdf_build: Path) -> None:
     pairs = sorted(pdf_build.glob("*/*.docx"))
-    assert len(pairs) == 8
+    assert len(pairs) >= 8  # four department documents, four volumes, and the 自评表/监控表
     for docx in pairs:
         assert pdfmod.lost_text(docx.read_bytes(), docx.with_suffix(".pdf")) is None, docx
 
@@ -218,3 +224,26 @@ def test_the_summary_names_the_substitutes_and_the_bold_rule_only_when_missing(m
     assert "<const>bold</const>" not in fonts.config_text()
     report = BuildReport(pdfs=[Path("a.pdf")], font_substitutes={"楷体_GB2312": "AR PL UKai CN Book"})
     assert "楷体_GB2312→AR PL UKai CN Book" in report.summary()
+
+
+# -- hebei project forms stay together -----------------------------------------------------------
+
+@pytest.mark.slow
+@needs_lo
+@pytest.mark.parametrize("doc", ["2021/shanhaiguan-zfw", "2025/yutian-zfw", "2021/volume"])
+def test_no_hebei_form_is_torn_from_its_indicator_table(pdf_build: Path, doc: str) -> None:
+    pages = [re.sub(r"\s+", "", p) for p in pdfmod.page_texts(pdf_build / f"{doc}.pdf")]
+    forms = 0
+    for n, text in enumerate(pages, 1):
+        if "项目编码" not in text:
+            continue
+        forms += text.count("项目编码")
+        last_form = text[text.rindex("项目编码"):]
+        # the form's rows, the indicator header and a first indicator row are on the form's page
+        assert "资金支出计划" in last_form and "绩效目标" in last_form, (doc, n)
+        assert re.search(r"一级指标.*二级指标.*(产出|效益|满意度)", last_form), (doc, n)
+        # and the title (N.……绩效目标表) is not left alone on the page before
+        assert not (n > 1 and pages[n - 2].endswith("绩效目标表")), (doc, n)
+    for text in pages:   # no page starts inside a form
+        assert not re.match(r"(—\d+—)?（%）", text)
+    assert forms >= 5

@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, assert_snapshot
+from conftest import assert_snapshot
 from lxml import etree
 
 from perfgen.build import BuildOptions, build
@@ -37,9 +37,9 @@ def docx_text(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built(shipped: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("results-build")
-    build(ROOT, BuildOptions(out=out, use_cache=False))
+    build(shipped, BuildOptions(out=out, use_cache=False))
     return out
 
 
@@ -63,7 +63,11 @@ def test_every_checkpoint_has_its_document(built: Path) -> None:
     assert names == ["yongning-zfw-监控表-6月底.docx", "yongning-zfw-监控表-8月底.docx", "yongning-zfw-自评表.docx"]
 
 
+@pytest.mark.acceptance
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+@pytest.mark.acceptance
+@pytest.mark.slow
 def test_libreoffice_opens_result_documents(built: Path, tmp_path: Path) -> None:
     docs = sorted(built.rglob("*表*.docx"))
     assert len(docs) == 5
@@ -71,5 +75,5 @@ def test_libreoffice_opens_result_documents(built: Path, tmp_path: Path) -> None
                     "--outdir", str(tmp_path), *map(str, docs)], check=True, capture_output=True, timeout=240)
     for doc in docs:
         pdf = tmp_path / (doc.stem + ".pdf")
-        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         assert "项目支出绩效" in text.replace(" ", ""), doc.name

@@ -267,3 +267,151 @@ def test_an_existing_file_needs_force(workspace: Path, tmp_path: Path, args: lis
     assert report.read_text(encoding="utf-8") != "我的笔记"
     fresh = tmp_path / "new.md"
     assert _run(workspace, *args, str(fresh))[0] == 0 and fresh.exists()
+
+
+# -- 3. links that leave the workspace are not followed -------------------------------------------
+
+@pytest.fixture
+def outside(tmp_path: Path) -> Path:
+    """A folder outside the workspace with a department and a secret file in it."""
+    import shutil
+    out = tmp_path / "outside"
+    out.mkdir()
+    shutil.copytree(Path(__file__).parent / "cases/base/departments/demo", out / "dept")
+    (out / "secret.yaml").write_text("私密字段甲: 1\n私密字段乙: 2\n", encoding="utf-8")
+    return out
+
+
+def test_a_department_linked_outside_is_refused(workspace: Path, outside: Path) -> None:
+    (workspace / "departments/linked").symlink_to(outside / "dept")
+    code, out = _run(workspace, "validate")
+    assert code == 1 and "departments/linked" in out and "工作区之外的链接" in out
+
+
+def test_a_year_and_a_projects_folder_linked_outside_are_refused(workspace: Path, outside: Path) -> None:
+    (workspace / "departments/demo/2026").symlink_to(outside / "dept/2025")
+    code, out = _run(workspace, "validate")
+    assert code == 1 and "departments/demo/2026" in out and "工作区之外的链接" in out
+    (workspace / "departments/demo/2026").unlink()
+    import shutil
+    shutil.rmtree(workspace / "departments/demo/2025/projects")
+    (workspace / "departments/demo/2025/projects").symlink_to(outside / "dept/2025/projects")
+    code, out = _run(workspace, "validate")
+    assert code == 1 and "工作区之外的链接" in out
+
+
+def test_a_project_linked_to_a_file_outside_does_not_leak_it(workspace: Path, outside: Path) -> None:
+    (workspace / "departments/demo/2025/projects/gamma.yaml").symlink_to(outside / "secret.yaml")
+    for args in (["validate"], ["build", "-q"], ["review"]):
+        code, out = _run(workspace, *args)
+        assert code == 1, out
+        assert "私密字段" not in out and "工作区之外的链接" in out
+
+
+def test_links_inside_the_workspace_are_followed(workspace: Path) -> None:
+    import shutil
+    shutil.move(str(workspace / "departments/demo"), str(workspace / "shared-demo"))
+    (workspace / "departments/demo").symlink_to(workspace / "shared-demo")
+    code, out = _run(workspace, "validate")
+    assert code == 0, out
+
+
+def test_new_project_and_rollover_never_write_through_a_link_outside(workspace: Path, outside: Path) -> None:
+    import shutil
+    shutil.rmtree(workspace / "departments/demo")
+    (workspace / "departments/demo").symlink_to(outside / "dept")
+    before = sorted(p.relative_to(outside) for p in outside.rglob("*"))
+    code, out = _run(workspace, "new", "project", "demo", "gamma", "--year", "2025")
+    assert code == 1 and "工作区之外的链接" in out, out
+    code, out = _run(workspace, "rollover", "demo", "--from", "2025", "--to", "2026")
+    assert code == 1 and "工作区之外的链接" in out, out
+    assert sorted(p.relative_to(outside) for p in outside.rglob("*")) == before
+
+
+# -- 7. only regular files, only up to the limit ----------------------------------------------------
+
+def _perfgen(ws: Path, *args: str) -> tuple[int, str]:
+    """A separate process with a time limit: a hang fails the test instead of stalling the suite."""
+    import subprocess
+    import sys
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+    proc = subprocess.run([sys.executable, "-m", "perfgen", "--root", str(ws), *args], capture_output=True,
+                          timeout=60, env=env)
+    return proc.returncode, proc.stdout.decode("utf-8", "replace") + proc.stderr.decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("special", ["dev-zero", "fifo", "huge", "directory-named-yaml"])
+def test_special_files_give_a_located_error(workspace: Path, special: str, tmp_path: Path) -> None:
+    target = workspace / "departments/demo/2025/projects/gamma.yaml"
+    if special == "dev-zero":
+        target.symlink_to("/dev/zero")  # inside the workspace? no: /dev/zero is outside, and not a file
+    elif special == "fifo":
+        os.mkfifo(target)
+    elif special == "huge":
+        target.write_bytes(b"# " + b"x" * (3 * 1024 * 1024) + b"\n")
+    else:
+        target.mkdir()
+        (target / "x.yaml").write_text("a: 1\n", encoding="utf-8")
+    for args in (["validate"], ["build", "-q"]):
+        code, out = _perfgen(workspace, *args)
+        if special == "directory-named-yaml":
+            assert code == 0, out  # a folder among the projects is not a project file
+            continue
+        assert code == 1, out
+        assert "gamma.yaml" in out and "内部错误" not in out and "Traceback" not in out
+
+
+def test_a_fifo_as_profile_or_layout_does_not_hang(workspace: Path) -> None:
+    (workspace / "profiles").mkdir()
+    os.mkfifo(workspace / "profiles/common.yaml")
+    code, out = _perfgen(workspace, "validate")
+    assert code == 1 and "不是普通文件" in out, out
+
+
+# -- 14. an unreadable folder is a located error ---------------------------------------------------
+
+def test_an_unreadable_folder_is_a_located_error(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    locked = workspace / "departments/demo/2025/projects"
+    real = Path.iterdir
+
+    def iterdir(self: Path):  # tests may run as root, where chmod 000 does not stop reading
+        if self == locked:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+    monkeypatch.setattr(Path, "iterdir", iterdir)
+    code, out = _run(workspace, "validate")
+    assert code == 1, out
+    assert "departments/demo/2025/projects" in out and "无法读取目录" in out
+
+
+# -- 9. a killed build's temporaries are removed by the next build -----------------------------------
+
+def test_stale_temporaries_are_removed_and_fresh_ones_kept(workspace: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+    import time
+    build(workspace, BuildOptions())
+    year = workspace / "build/2025"
+    old = time.time() - 3600
+    stale = [year / ".volume.docx.k3j4h5g6.tmp", year / ".demo.docx.abcdef12.tmp",
+             workspace / cache.CACHE_DIR / "parse" / ".demo.cache.zz99yy88.tmp",
+             workspace / cache.CACHE_DIR / "bodies" / ".0123.xml.qwerty12.tmp"]
+    fresh = year / ".volume.docx.busy1234.tmp"  # a build running right now is writing it
+    mine = year / "notes.tmp"  # not perfgen's naming
+    tmp = tmp_path / "systmp"
+    tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    stale_dirs = [tmp / "perfgen-pdf-abc123", tmp / "perfgen-diff-xyz789"]
+    other_dir = tmp / "someone-else-1"
+    for d in stale_dirs + [other_dir]:
+        d.mkdir()
+        (d / "x.docx").write_bytes(b"x")
+        os.utime(d, (old, old))
+    for path in stale + [fresh, mine]:
+        path.write_bytes(b"PK\x03\x04half")
+        if path in stale or path == mine:
+            os.utime(path, (old, old))
+    report = build(workspace, BuildOptions())
+    assert report.unchanged  # even a build with nothing to do cleans up
+    assert not any(p.exists() for p in stale + stale_dirs)
+    assert fresh.exists() and mine.exists() and other_dir.exists()

@@ -1,4 +1,4 @@
-"""`perfgen template check`."""
+"""`perfgen template check` and `perfgen template copy`."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,10 +16,31 @@ def template_group() -> None:
 
     \b
     示例：
+      perfgen template list
       perfgen template check
       perfgen template check templates/hebei/template.docx
       perfgen template copy hebei --as hebei-tangshan
     """
+
+
+@template_group.command("list")
+@click.pass_obj
+@handle_errors
+def list_command(obj: Context) -> None:
+    """列出可用的表样（模板），每个一行：模板名和它印出的是哪种表。
+
+    在 department.yaml 中写“模板: 名称”选用；新建部门时用 --template 名称。
+
+    \b
+    示例：
+      perfgen template list
+    """
+    from perfgen.render.template_list import summaries
+    items = summaries(obj.root)
+    width = max((len(t.name) for t in items), default=0)
+    for t in items:
+        click.echo(f"{t.name.ljust(width)}  {t.summary}{'' if t.shipped else '（工作区 templates/）'}")
+    click.echo("\n选用：在 department.yaml 中写“模板: 名称”；新建部门：perfgen new department <部门ID> --template 名称")
 
 
 @template_group.command("check")
@@ -87,21 +108,7 @@ def copy_command(obj: Context, name: str, new_name: str | None) -> None:
       perfgen template copy hebei
       perfgen template copy hebei --as hebei-tangshan
     """
-    import re
-    import shutil
-    target_name = new_name or name
-    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", target_name):
-        raise UserError(f"模板名“{target_name}”不合规", "只能用小写英文字母、数字和连字符，例如 hebei-tangshan。")
-    source = None
-    for folder in resources.search_dirs(obj.root, "templates"):
-        if (folder / name / "template.docx").exists():
-            source = folder / name
-    if source is None:
-        raise UserError(f"没有名为“{name}”的模板", "可用的模板：" + "、".join(resources.available(obj.root, "templates")))
-    target = obj.root / "templates" / target_name
-    if target.exists():
-        raise UserError(f"{target} 已存在，未覆盖", "换一个名字（--as），或先删除/改名已有的目录。")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(source, target)
+    from perfgen.scaffold.template_copy import copy_template
+    target = copy_template(obj.root, name, new_name)
     click.echo(f"已复制到 {target}")
-    click.echo(f"在 department.yaml 中写“模板: {target_name}”即可使用；修改后运行 perfgen template check。")
+    click.echo(f"在 department.yaml 中写“模板: {target.name}”即可使用；修改后运行 perfgen template check。")

@@ -1,17 +1,20 @@
 """`perfgen validate`."""
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import click
 
 from perfgen.cli.app import Context, cli, handle_errors
+from perfgen.outline import FORMATS
 
 
 @cli.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="输出格式：text 供人阅读，json 供 CI 等工具使用。")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="输出格式：text 供终端阅读，md 为 Markdown，html 为可直接打开的网页，json 供 CI 等工具使用。")
 @click.option("--strict", is_flag=True, help="警告也算作不通过（退出码 1）。")
 @click.pass_obj
 @handle_errors
@@ -27,13 +30,11 @@ def validate_command(obj: Context, paths: tuple[Path, ...], fmt: str, strict: bo
       perfgen validate departments/yutian-zfw/2025
       perfgen validate --format json > findings.json
     """
-    from perfgen.validate.report import as_json, as_text  # imported here: the CLI starts fast
-    from perfgen.validate.run import validate
+    from perfgen.validate.report import render  # imported here: the CLI starts fast
+    from perfgen.validate.run import files_checked, validate
     result, findings = validate(obj.root, list(paths))
-    files = len(result.files) if not paths else len({f.file for f in findings} | {
-        f for f in result.files if any(f.startswith(str(p).strip("./")) for p in paths)})
-    out = as_json(findings, files) if fmt == "json" else as_text(findings, files)
-    click.echo(out)
+    color = fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    click.echo(render(findings, files_checked(result, obj.root, list(paths)), fmt, color).rstrip("\n"))
     bad = [f for f in findings if f.severity == "error" or (strict and f.severity == "warning")]
     if bad:
         raise SystemExit(1)

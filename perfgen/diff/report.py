@@ -1,18 +1,14 @@
 """Presenting a diff: coloured terminal text, Markdown for merge requests, one HTML page, JSON.
 
-The three human formats share one outline built here (headings, paragraphs, list items made of
-styled pieces, one table), so they always say the same thing in the same order; each renderer only
-decides how a deletion, an insertion or a warning looks. JSON is the plain data of the comparison
-(perfgen.diff.compare), with full texts and segments, for tools.
+The three human formats share one outline built here (perfgen.outline: headings, paragraphs, list
+items made of styled pieces, one table), so they always say the same thing in the same order; the
+renderers there decide how a deletion, an insertion or a warning looks. JSON is the plain data of the
+comparison (perfgen.diff.compare), with full texts and segments, for tools.
 """
 from __future__ import annotations
 
-import html
 import json
-import unicodedata
-from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal
 
 from perfgen.diff.chardiff import Segment, trim
 from perfgen.diff.compare import (
@@ -24,22 +20,12 @@ from perfgen.diff.compare import (
     IndicatorDiff,
     ProjectDiff,
 )
+from perfgen.outline import FORMATS, Block, Outline, Part
+from perfgen.outline import render as render_outline
 
-Style = Literal["", "del", "ins", "old", "new", "warn", "b", "dim"]
-Part = tuple[Style, str]
-Mark = Literal["add", "remove", "change", "info"]
+__all__ = ["FORMATS", "LEGEND", "as_json", "outline", "render"]
 
-FORMATS = ("text", "md", "html", "json")
-
-
-@dataclass
-class Block:
-    kind: Literal["h1", "h2", "h3", "p", "item", "table"]
-    parts: list[Part] = field(default_factory=list)
-    indent: int = 0
-    mark: Mark = "info"
-    header: list[str] = field(default_factory=list)
-    rows: list[list[str]] = field(default_factory=list)
+LEGEND = "说明：[-…-] 为删除的文字，{+…+} 为新增的文字；⚠ 标出目标降低或方向改变的指标。"
 
 
 # -- numbers --------------------------------------------------------------------------------------
@@ -80,14 +66,10 @@ def _value(field_name: str, v: str | None) -> str:
 
 # -- the outline ------------------------------------------------------------------------------------
 
-class _Outline:
+class _Outline(Outline):
     def __init__(self, context: int):
-        self.blocks: list[Block] = []
+        super().__init__()
         self.context = context
-
-    def add(self, kind: str, *parts: Part | str, indent: int = 0, mark: Mark = "info") -> None:
-        self.blocks.append(Block(kind, [p if isinstance(p, tuple) else ("", p) for p in parts],  # type: ignore[arg-type]
-                                 indent, mark))
 
     def segments(self, segs: list[Segment]) -> list[Part]:
         parts: list[Part] = []
@@ -217,7 +199,7 @@ def _goals(o: _Outline, g: GoalsDiff) -> None:
 
 def outline(report: DiffReport, context: int = 20) -> list[Block]:
     o = _Outline(context)
-    o.add("h1", f"预算绩效目标对比：{report.old_label} → {report.new_label}")
+    o.add("h1", title(report))
     if report.summary:
         header = ["部门", "预算（元）", "变化", "新增", "删除", "更名", "修改", "目标降低"]
         rows = []
@@ -238,7 +220,7 @@ def outline(report: DiffReport, context: int = 20) -> list[Block]:
                          str(t["weaker"]) if t["weaker"] else ""])
         else:
             rows.append([total, money(b.new), "无变化", "", "", "", "", ""])
-        o.blocks.append(Block("table", header=header, rows=rows))
+        o.table(header, rows)
     for d in report.departments:
         if report.summary and not d.changed:
             continue
@@ -248,200 +230,6 @@ def outline(report: DiffReport, context: int = 20) -> list[Block]:
     return o.blocks
 
 
-# -- text -----------------------------------------------------------------------------------------
-
-_ANSI = {"del": "\x1b[31;9m", "ins": "\x1b[32m", "old": "\x1b[31m", "new": "\x1b[32m", "warn": "\x1b[33;1m", "b": "\x1b[1m", "dim": "\x1b[2m"}
-_RESET = "\x1b[0m"
-_MARK = {"add": "+", "remove": "-", "change": "~", "info": "·"}
-_MARK_COLOR = {"add": "\x1b[32m", "remove": "\x1b[31m", "change": "\x1b[33m", "info": ""}
-
-
-def width(text: str) -> int:
-    """Columns on a terminal: CJK characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
-
-
-def _pad(text: str, cols: int, right: bool = False) -> str:
-    gap = " " * max(0, cols - width(text))
-    return gap + text if right else text + gap
-
-
-def _text_parts(parts: list[Part], color: bool) -> str:
-    out = []
-    for style, text in parts:
-        if color and style in _ANSI:
-            out.append(_ANSI[style] + text + _RESET)
-        elif style == "del":
-            out.append(f"[-{text}-]")
-        elif style == "ins":
-            out.append(f"{{+{text}+}}")
-        else:
-            out.append(text)
-    return "".join(out)
-
-
-def _text_table(b: Block) -> list[str]:
-    cols = [max(width(r[k]) for r in [b.header] + b.rows) for k in range(len(b.header))]
-    def line(row: list[str]) -> str:
-        return "  ".join(_pad(cell, cols[k], right=k > 0) for k, cell in enumerate(row)).rstrip()
-    out = [line(b.header), "  ".join("-" * c for c in cols)]
-    out += [line(r) for r in b.rows]
-    return out
-
-
-def as_text(report: DiffReport, color: bool = False, context: int = 20) -> str:
-    """Plain text; with `color`, deletions red struck through and insertions green (ANSI)."""
-    lines: list[str] = []
-    for b in outline(report, context):
-        if b.kind == "h1":
-            lines += [_text_parts(b.parts, color), ""]
-        elif b.kind == "h2":
-            text = "■ " + _text_parts(b.parts, False)
-            lines += ([] if lines and lines[-1] == "" else [""]) + [(_ANSI["b"] + text + _RESET) if color else text]
-        elif b.kind == "h3":
-            lines += ["", f"【{_text_parts(b.parts, color)}】"]
-        elif b.kind == "p":
-            lines.append(_text_parts(b.parts, color))
-        elif b.kind == "item":
-            mark = _MARK[b.mark]
-            if color and _MARK_COLOR[b.mark]:
-                mark = _MARK_COLOR[b.mark] + mark + _RESET
-            lines.append("  " * (b.indent + 1) + mark + " " + _text_parts(b.parts, color))
-        elif b.kind == "table":
-            lines += _text_table(b)
-    if not color:
-        lines += ["", "说明：[-…-] 为删除的文字，{+…+} 为新增的文字；⚠ 标出目标降低或方向改变的指标。"]
-    return "\n".join(lines).strip("\n") + "\n"
-
-
-# -- Markdown --------------------------------------------------------------------------------------
-
-_MD_SPECIAL = "\\`*_[]|~#"
-
-
-def md_escape(text: str) -> str:
-    text = html.escape(text, quote=False)
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text)
-
-
-def _md_parts(parts: list[Part]) -> str:
-    out = []
-    for style, text in parts:
-        t = md_escape(text)
-        if not text:
-            continue
-        if style == "del":
-            out.append(f"<del>{t}</del>")
-        elif style == "ins":
-            out.append(f"<ins>{t}</ins>")
-        elif style in ("warn", "b"):
-            out.append(f"**{t.strip()}**" + (" " if text.endswith(" ") else ""))
-        elif style == "dim":
-            out.append(f"<sub>{t}</sub>")
-        elif style in ("old", "new"):
-            out.append(f"`{text}`" if "`" not in text else t)
-        else:
-            out.append(t)
-    return "".join(out)
-
-
-def as_markdown(report: DiffReport, context: int = 20) -> str:
-    """GitHub/GitLab Markdown: <del>/<ins> for the edits, a table for the summary."""
-    lines: list[str] = []
-    for b in outline(report, context):
-        if b.kind in ("h1", "h2", "h3"):
-            level = {"h1": "#", "h2": "##", "h3": "###"}[b.kind]
-            lines += ["", f"{level} {_md_parts(b.parts)}", ""]
-        elif b.kind == "p":
-            lines += [_md_parts(b.parts), ""]
-        elif b.kind == "item":
-            if lines and lines[-1] == "" and len(lines) >= 2 and lines[-2].lstrip().startswith("- "):
-                lines.pop()
-            lines.append("  " * b.indent + "- " + _md_parts(b.parts))
-        elif b.kind == "table":
-            lines.append("| " + " | ".join(md_escape(h) for h in b.header) + " |")
-            lines.append("|" + "|".join(["---"] + ["---:"] * (len(b.header) - 1)) + "|")
-            lines += ["| " + " | ".join(md_escape(c) for c in r) + " |" for r in b.rows]
-            lines.append("")
-    text = "\n".join(lines).strip("\n")
-    while "\n\n\n" in text:
-        text = text.replace("\n\n\n", "\n\n")
-    return text + "\n"
-
-
-# -- HTML ------------------------------------------------------------------------------------------
-
-_CSS = """
-body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;max-width:60em;margin:2em auto;
-padding:0 1em;line-height:1.7;color:#222}
-h1{font-size:1.5em;border-bottom:2px solid #444}h2{font-size:1.25em;margin-top:2em;border-bottom:1px solid #bbb}
-h3{font-size:1.05em;margin-bottom:.3em}
-del{background:#fde2e2;color:#a00;text-decoration:line-through}ins{background:#dcfce7;color:#065f46;text-decoration:none}
-.warn{color:#b45309;font-weight:bold}.dim{color:#777;font-size:.9em}.old{color:#a00}.new{color:#065f46}
-ul{margin:.2em 0;padding-left:1.4em}li{margin:.15em 0}
-li.add{list-style-type:"＋ ";color:#065f46}li.remove{list-style-type:"－ ";color:#a00}li.change{list-style-type:"～ "}
-li.add>span,li.remove>span{color:#222}
-table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #bbb;padding:.2em .6em}td{text-align:right}
-td:first-child,th:first-child{text-align:left}th{background:#f3f4f6}
-""".strip()
-
-
-def _html_parts(parts: list[Part]) -> str:
-    out = []
-    for style, text in parts:
-        t = html.escape(text)
-        if style == "del":
-            out.append(f"<del>{t}</del>")
-        elif style == "ins":
-            out.append(f"<ins>{t}</ins>")
-        elif style == "b":
-            out.append(f"<b>{t}</b>")
-        elif style in ("warn", "dim", "old", "new"):
-            out.append(f'<span class="{style}">{t}</span>')
-        else:
-            out.append(t)
-    return "".join(out)
-
-
-def as_html(report: DiffReport, context: int = 20) -> str:
-    """One self-contained page (inline CSS, no scripts, no external files)."""
-    title = html.escape(f"预算绩效目标对比：{report.old_label} → {report.new_label}")
-    body: list[str] = []
-    depth = 0  # open <ul> levels
-
-    def close_to(level: int) -> None:
-        nonlocal depth
-        while depth > level:
-            body.append("</li></ul>")
-            depth -= 1
-
-    for b in outline(report, context):
-        if b.kind != "item":
-            close_to(0)
-        if b.kind in ("h1", "h2", "h3"):
-            body.append(f"<{b.kind}>{_html_parts(b.parts)}</{b.kind}>")
-        elif b.kind == "p":
-            body.append(f"<p>{_html_parts(b.parts)}</p>")
-        elif b.kind == "table":
-            head = "".join(f"<th>{html.escape(h)}</th>" for h in b.header)
-            rows = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in b.rows)
-            body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
-        else:
-            level = b.indent + 1
-            if level > depth:
-                while depth < level:
-                    body.append("<ul>")
-                    depth += 1
-            else:
-                close_to(level)
-                body.append("</li>")
-            body.append(f'<li class="{b.mark}"><span>{_html_parts(b.parts)}</span>')
-    close_to(0)
-    return ("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
-            f"<title>{title}</title>\n<style>\n{_CSS}\n</style>\n</head>\n<body>\n"
-            + "\n".join(body) + "\n</body>\n</html>\n")
-
-
 # -- JSON ------------------------------------------------------------------------------------------
 
 def as_json(report: DiffReport) -> str:
@@ -449,11 +237,10 @@ def as_json(report: DiffReport) -> str:
     return json.dumps(report.as_dict(), ensure_ascii=False, indent=2) + "\n"
 
 
+def title(report: DiffReport) -> str:
+    return f"预算绩效目标对比：{report.old_label} → {report.new_label}"
+
+
 def render(report: DiffReport, fmt: str, color: bool = False, context: int = 20) -> str:
-    if fmt == "json":
-        return as_json(report)
-    if fmt == "md":
-        return as_markdown(report, context)
-    if fmt == "html":
-        return as_html(report, context)
-    return as_text(report, color, context)
+    """The report in one of FORMATS: the outline for people, the comparison's data as JSON."""
+    return render_outline(outline(report, context), fmt, title(report), lambda: as_json(report), color, LEGEND)

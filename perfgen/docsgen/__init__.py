@@ -18,9 +18,9 @@ SOURCE = Path(__file__).resolve().parent.parent.parent
 
 
 def _generators() -> dict[str, Callable[[Path], str]]:
-    from perfgen.docsgen import errors, fields, rules, taxonomy, template_vars
+    from perfgen.docsgen import errors, fields, rules, scoring, taxonomy, template_vars
     return {"字段说明.md": fields.page, "指标分类.md": taxonomy.page, "审核规则.md": rules.page,
-            "常见错误.md": errors.page, "模板变量.md": template_vars.page}
+            "常见错误.md": errors.page, "模板变量.md": template_vars.page, "评分规则.md": scoring.page}
 
 
 def names() -> list[str]:

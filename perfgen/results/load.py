@@ -10,13 +10,11 @@ from __future__ import annotations
 import difflib
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from perfgen.errors import Finding
-from perfgen.loaded import rel_path as _rel
 from perfgen.model.amounts import to_yuan
 from perfgen.model.entities import DepartmentYear, Indicator, Project, Source
-from perfgen.model.ids import ID_RE
 from perfgen.model.text import text_lines
 from perfgen.model.values import normalize
 from perfgen.results.model import (
@@ -31,8 +29,16 @@ from perfgen.results.model import (
 from perfgen.results.rules import ScoringRules, load_rules
 
 if TYPE_CHECKING:
-    from perfgen.load import _Loader
+    import re
+
     from perfgen.loaded import LoadResult
+    from perfgen.yamlsource import YamlDocument
+
+
+class Reader(Protocol):
+    """What attach needs from the workspace loader: its cached, screened file reading."""
+
+    def read(self, path: Path, kind: str) -> YamlDocument | None: ...
 
 FOLDER = "results"
 
@@ -173,8 +179,9 @@ class _Builder:
         return ProjectResults(self.project, checkpoints, ev, Source(self.rel))
 
 
-def attach(loader: _Loader, result: LoadResult) -> None:
-    """Read every results folder of the workspace into DepartmentYear.results, reporting problems."""
+def attach(loader: Reader, result: LoadResult, id_re: re.Pattern[str]) -> None:
+    """Read every results folder of the workspace into DepartmentYear.results, reporting problems.
+    `id_re` is the loader's pattern of file ids (results are named like the project files)."""
     from perfgen.diff.settings import load_settings
     from perfgen.results.scoring import score
     rules: ScoringRules | None = None
@@ -195,9 +202,9 @@ def attach(loader: _Loader, result: LoadResult) -> None:
             for path in sorted(folder.iterdir()):
                 if path.name.startswith(".") or path.is_dir() or path.suffix != ".yaml":
                     continue
-                rel = _rel(result.workspace.root, path)
+                rel = path.relative_to(result.workspace.root).as_posix()
                 project = by_id.get(path.stem)
-                if project is None and ID_RE.match(path.stem):
+                if project is None and id_re.match(path.stem):
                     if path.stem in dy.project_files:
                         continue  # the project file itself has errors; validate reports them
                     close = difflib.get_close_matches(path.stem, list(by_id), n=1, cutoff=0.0)

@@ -1,0 +1,32 @@
+"""`perfgen template copy`: a shipped template copied into the workspace for editing in Word/WPS.
+
+The copy never replaces an existing folder; the name follows the id rule (model/ids.py), since a
+department's 模板 field refers to it.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from perfgen import resources
+from perfgen.errors import UserError
+from perfgen.model.ids import ID_RE
+
+
+def copy_template(root: Path, name: str, new_name: str | None = None) -> Path:
+    """Copy template `name` (workspace or shipped) to root/templates/<new_name or name>; the new folder."""
+    target_name = new_name or name
+    if not ID_RE.fullmatch(target_name):
+        raise UserError(f"模板名“{target_name}”不合规", "只能用小写英文字母、数字和连字符，例如 hebei-tangshan。")
+    source = None
+    for folder in resources.search_dirs(root, "templates"):
+        if (folder / name / "template.docx").exists():
+            source = folder / name
+    if source is None:
+        raise UserError(f"没有名为“{name}”的模板", "可用的模板：" + "、".join(resources.available(root, "templates")))
+    target = root / "templates" / target_name
+    if target.exists():
+        raise UserError(f"{target} 已存在，未覆盖", "换一个名字（--as），或先删除/改名已有的目录。")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(source, target)
+    return target
