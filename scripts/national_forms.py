@@ -49,6 +49,10 @@ class Form:
         self.table = mt.table(doc, 1, widths)
         self._first = True
 
+    def keep_so_far(self) -> None:
+        """Every row made so far stays with the next one (a form's head never ends a page alone)."""
+        self.mt.keep_with_next(self.table, slice(0, len(self.table.rows)))
+
     def row(self) -> Any:
         if self._first:
             self._first = False
@@ -162,6 +166,7 @@ def project(mt: ModuleType, doc: Any, name: str = "national-project") -> None:
         f.cell(b, 1, 1, "{% vm not L.中期指标栏 %}{{ L.一级指标栏 }}", "PG Cell Head")
         for col, key in zip(range(2, 8), ("二级指标栏", "三级指标栏", "指标值栏") * 2):
             f.label(b, col, col, key)
+        f.keep_so_far()   # the upper form stays with the first indicator row
         f.control("{%tr for r in q.rows %}")
         d = f.row()
         _vmerge(d.cells[0], "continue")
@@ -207,6 +212,7 @@ def department(mt: ModuleType, doc: Any, name: str = "national-department") -> N
         f.label(h1, 5, 7, "预算金额栏")
         for col, key in ((5, "总额栏"), (6, "财政拨款栏"), (7, "其他资金栏")):
             f.label(h2, col, col, key)
+        f.keep_so_far()
         f.control("{%tr for t in national.tasks %}")
         d = f.row()
         _vmerge(d.cells[0], "continue")
@@ -259,6 +265,7 @@ def department(mt: ModuleType, doc: Any, name: str = "national-department") -> N
         f.control("{%tr else %}")
         head(False)
         f.control("{%tr endif %}")
+        f.keep_so_far()
         f.control("{%tr for r in national.rows %}")
         f.control("{%tr if L.指标值分列 %}")
         data(True)

@@ -8,6 +8,7 @@ table (columns, rows, placeholders, headers) has a test that changes it in 版�
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -179,3 +180,25 @@ def test_template_list_names_every_form_in_one_line(tmp_path: Path) -> None:
     CliRunner().invoke(cli, ["--root", str(ws), "template", "copy", "national-project", "--as", "sheng-xiangmu"])
     again = CliRunner().invoke(cli, ["--root", str(ws), "template", "list"]).output
     assert any(line.startswith("sheng-xiangmu") and "工作区" in line for line in again.splitlines())
+
+
+def test_every_national_layout_key_has_a_schema_entry() -> None:
+    """schemas/fragments/layout-national.json describes each key the two layouts set (for the layout
+    schema), with the {fields} its format may use: the fields the view fills in."""
+    import json
+
+    import yaml
+    fragment = json.loads((ROOT / "schemas/fragments/layout-national.json").read_text(encoding="utf-8"))["properties"]
+    shared = {"表名", "空类别占位", "占位标签", "金额格式"}
+    for name in ("national-project", "national-department"):
+        layout = yaml.safe_load((ROOT / "templates" / name / "layout.yaml").read_text(encoding="utf-8"))
+        for key, value in layout.items():
+            assert key in fragment or key in shared, (name, key)
+            if key in fragment:
+                entry = fragment[key]
+                assert entry["title"] and entry["description"], key
+                if key == "表格行":
+                    assert set(value) <= set(entry["items"]["enum"])
+                elif isinstance(value, str):
+                    used = set(re.findall(r"\{([^{}]+)\}", value))
+                    assert used <= set(entry["x-fields"]), key
