@@ -102,6 +102,10 @@ def search_dirs(root: Path | None, kind: str) -> list[Path]:
 
 
 def find_named(root: Path | None, kind: str, name: str, suffix: str = "") -> Path | None:
+    """templates/<name>, profiles/<name>.yaml …, workspace first; a name no file system could hold
+    (too long, a NUL) is simply not found."""
+    if len(name) > 200 or "\0" in name:
+        return None
     for d in search_dirs(root, kind):
         candidate = d / f"{name}{suffix}"
         if candidate.exists():

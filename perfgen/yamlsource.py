@@ -241,6 +241,8 @@ class _Builder:
         if tag == _TAG + "bool":
             return _bool_values[value.lower()]
         if tag == _TAG + "int":
+            if len(value) > 4000:  # Python refuses to convert it; as text, the schema reports it in Chinese
+                return value
             return _INT_HELPER.construct_yaml_int(node)  # handles 0x, 0o, underscores
         # float: keep the exact decimal the user wrote
         text = value.replace("_", "")
@@ -305,7 +307,7 @@ def load_fast(text: str) -> Any:
         raise _Unusual
     try:
         return yaml.load(text, Loader=_FastLoader)  # noqa: S506 - our loader derives from CSafeLoader
-    except (yaml.YAMLError, _Unusual):
+    except (yaml.YAMLError, _Unusual, ValueError):  # ValueError: an int beyond 4300 digits
         raise _Unusual from None
 
 
