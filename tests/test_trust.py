@@ -415,3 +415,38 @@ def test_stale_temporaries_are_removed_and_fresh_ones_kept(workspace: Path, tmp_
     assert report.unchanged  # even a build with nothing to do cleans up
     assert not any(p.exists() for p in stale + stale_dirs)
     assert fresh.exists() and mine.exists() and other_dir.exists()
+
+
+# -- 12. numbers too long for Python are a located error --------------------------------------------
+
+@pytest.mark.parametrize("file, line, value", [
+    ("departments/demo/2025/projects/alpha.yaml", "  3月底: 25", "  3月底: " + "9" * 5000),
+    ("departments/demo/2025/projects/alpha.yaml", "项目名称: 见义勇为基金", "项目名称: " + "9" * 5000),
+    ("departments/demo/2025/projects/alpha.yaml", "    指标值: ≥3次", "    指标值: 0x" + "f" * 5000),
+    ("departments/demo/department.yaml", "模板: hebei", "模板: [" + "1" * 4500 + "]"),
+    ("perfgen.yaml", None, "默认年度: " + "2" * 5000),
+])
+def test_a_5000_digit_integer_is_a_located_error(workspace: Path, file: str, line: str | None, value: str) -> None:
+    path = workspace / file
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(line, value) if line else text + "\n" + value + "\n", encoding="utf-8")
+    assert (line is None) or line in text
+    for args in (["validate"], ["build", "-q"], ["review"]):
+        code, out = _run(workspace, *args)
+        assert code == 1, out
+        assert f"{file}:" in out and "太长了" in out and "内部错误" not in out
+
+
+def test_template_and_profile_names_never_lead_out(workspace: Path) -> None:
+    path = workspace / "departments/demo/department.yaml"
+    text = path.read_text(encoding="utf-8")
+    for name in ("../../../../../etc", "/etc/passwd", "x" * 5000, "a\\b"):
+        path.write_text(text.replace("模板: hebei", f'模板: "{name}"').replace("指标体系: common", f'指标体系: "{name}"'),
+                        encoding="utf-8")
+        code, out = _run(workspace, "validate")
+        assert code == 1 and "内部错误" not in out, out
+    from perfgen import resources
+    assert resources.find_named(workspace, "templates", "hebei") is not None
+    for name in ("../templates/hebei", "..", ".", "", "x" * 5000, "hebei/../hebei", "/etc", "a\\b"):
+        assert resources.find_named(workspace, "templates", name) is None
+        assert resources.find_named(workspace, "profiles", name, ".yaml") is None
