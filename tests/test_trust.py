@@ -450,3 +450,26 @@ def test_template_and_profile_names_never_lead_out(workspace: Path) -> None:
     for name in ("../templates/hebei", "..", ".", "", "x" * 5000, "hebei/../hebei", "/etc", "a\\b"):
         assert resources.find_named(workspace, "templates", name) is None
         assert resources.find_named(workspace, "profiles", name, ".yaml") is None
+
+
+# -- 16. docs/SECURITY.md names tests that exist ---------------------------------------------------
+
+def test_security_md_names_only_tests_that_exist() -> None:
+    import re
+
+    from conftest import ROOT
+    text = (ROOT / "docs/SECURITY.md").read_text(encoding="utf-8")
+    tests = Path(__file__).parent
+    named = 0
+    for row in text.splitlines():
+        module = None
+        for token in re.findall(r"`(test_[^`]+)`", row):
+            if ".py" in token:
+                module, _, name = token.partition("::")
+            else:
+                name = token
+            if name and module:
+                source = (tests / module).read_text(encoding="utf-8")
+                assert f"def {name.split('[')[0]}(" in source, f"docs/SECURITY.md names {module}::{name}"
+                named += 1
+    assert named >= 15
