@@ -473,3 +473,28 @@ def test_security_md_names_only_tests_that_exist() -> None:
                 assert f"def {name.split('[')[0]}(" in source, f"docs/SECURITY.md names {module}::{name}"
                 named += 1
     assert named >= 15
+
+
+# -- 14. a closed or full standard output is not a bug ------------------------------------------------
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_or_closed_stdout_is_no_traceback(workspace: Path) -> None:
+    import subprocess
+    import sys
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+    for args in (["validate"], ["review"], ["diff", "demo", "--from", "2025", "--to", "2026"]):
+        import shutil
+        if args[0] == "diff" and not (workspace / "departments/demo/2026").exists():
+            shutil.copytree(workspace / "departments/demo/2025", workspace / "departments/demo/2026")
+        with open("/dev/full", "w") as full:
+            proc = subprocess.run([sys.executable, "-m", "perfgen", "--root", str(workspace), *args], stdout=full,
+                                  stderr=subprocess.PIPE, timeout=60, env=env)
+        err = proc.stderr.decode("utf-8")
+        assert proc.returncode == 1, err
+        assert "Traceback" not in err and "内部错误" not in err and "无法写出结果" in err
+        cmd = subprocess.Popen([sys.executable, "-m", "perfgen", "--root", str(workspace), *args],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        assert cmd.stdout is not None and cmd.stderr is not None
+        cmd.stdout.close()  # like `| head -0`: the reader went away
+        err = cmd.stderr.read().decode("utf-8")
+        assert cmd.wait(timeout=60) in (0, 1) and "Traceback" not in err and "内部错误" not in err
