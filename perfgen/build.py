@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from perfgen import cache, paths, resources
-from perfgen.errors import UserError
+from perfgen.errors import Finding, UserError
 from perfgen.render.package import write_atomic
 
 if TYPE_CHECKING:  # rendering modules load only when something must be rendered
@@ -43,6 +43,7 @@ class BuildOptions:
     volume: bool = True
     jobs: int | None = None  # worker processes; default: the number of cores
     use_cache: bool = True
+    keep_going: bool = False  # write what is valid, skip department-years with errors (make -k)
 
 
 @dataclass
@@ -57,6 +58,8 @@ class BuildReport:
     unchanged: bool = False
     warnings: list[str] = field(default_factory=list)
     font_substitutes: dict[str, str] = field(default_factory=dict)  # official font -> face in the PDFs
+    skipped: list[str] = field(default_factory=list)   # with keep_going: what was not written, and why
+    errors: list[Finding] = field(default_factory=list)  # with keep_going: the errors of what was skipped
 
     def summary(self) -> str:
         if self.unchanged:
@@ -208,6 +211,7 @@ def _render_all(root: Path, result: LoadResult, keys: list[tuple[str, int]], job
 # -- the build --------------------------------------------------------------------------------
 
 def build(root: Path, options: BuildOptions, progress: Progress = lambda s: None) -> BuildReport:
+    """Check, then write the chosen documents; the steps below each do one thing."""
     start = time.perf_counter()
     out_root = options.out or root / "build"
     from perfgen.leftovers import clean_after_killed_runs
@@ -216,28 +220,122 @@ def build(root: Path, options: BuildOptions, progress: Progress = lambda s: None
     state = cache.Store(root, "build") if use_cache else None
     preread: dict[Path, bytes] = {}
     fingerprint = inputs_fingerprint(root, options, preread) if use_cache else ""
-    if state is not None:
-        last = state.get("last", fingerprint)
-        if _last_ok(last) and all(Path(p).is_file() and _file_digest(Path(p)).decode() == d for p, d in last["outputs"]):
-            report = BuildReport(documents=[Path(p) for p, _ in last["outputs"] if p.endswith(".docx")],
-                                 pdfs=[Path(p) for p, _ in last["outputs"] if p.endswith(".pdf")],
-                                 unchanged=True, warnings=last["warnings"], tables=last["tables"])
-            report.seconds = time.perf_counter() - start
-            return report
+    report = _unchanged(state, fingerprint)
+    if report is None:
+        from perfgen.load import load_workspace
+        result = load_workspace(root, preread)
+        report = BuildReport(warnings=[f.format() for f in result.findings if f.severity == "warning"])
+        plan, complete_years = _checked_plan(root, result, options, report)
+        renders = cache.Store(root, "render") if use_cache else None
+        _write_documents(root, result, options, plan, complete_years, renders, out_root, report, progress)
+        if state is not None and not report.skipped:  # a build that skipped something is not "up to date"
+            outputs = [(str(p), _file_digest(p).decode()) for p in report.documents + report.pdfs]
+            state.clear()
+            state.put("last", fingerprint, {"outputs": outputs, "warnings": report.warnings, "tables": report.tables})
+            state.save()
+    report.seconds = time.perf_counter() - start
+    return report
 
-    from perfgen.load import load_workspace
-    from perfgen.render.compiled import Rendered
-    from perfgen.render.volume import Chapter, compose_volume
-    result = load_workspace(root, preread)
-    if result.errors:
-        raise UserError(f"数据有 {len(result.errors)} 个错误，未生成文档", "按上面的提示修改后重新运行；"
-                        "也可以先运行 perfgen validate 查看全部问题。", findings=result.errors)
-    report = BuildReport(warnings=[f.format() for f in result.findings if f.severity == "warning"])
-    plan = _select(result, options)
-    renders = cache.Store(root, "render") if use_cache else None
+
+def _unchanged(state: cache.Store | None, fingerprint: str) -> BuildReport | None:
+    """The last build's report when no input changed and its outputs are still on disk."""
+    if state is None:
+        return None
+    last = state.get("last", fingerprint)
+    if _last_ok(last) and all(Path(p).is_file() and _file_digest(Path(p)).decode() == d for p, d in last["outputs"]):
+        return BuildReport(documents=[Path(p) for p, _ in last["outputs"] if p.endswith(".docx")],
+                           pdfs=[Path(p) for p, _ in last["outputs"] if p.endswith(".pdf")],
+                           unchanged=True, warnings=last["warnings"], tables=last["tables"])
+    return None
+
+
+def _checked_plan(root: Path, result: LoadResult, options: BuildOptions,
+                  report: BuildReport) -> tuple[dict[int, list[DepartmentYear]], set[int]]:
+    """What to write, and the years whose volume may be bound.
+
+    Only errors in what was asked for (and year-wide rules) stop a build; with keep_going a
+    department-year with errors is skipped (listed in the report) and so is its year's volume."""
+    from perfgen import selection
+    errors = selection.errors_for(result.findings, options.departments, options.years)
+    whole, bad = selection.blocked(errors, root)
+    if errors and (not options.keep_going or whole):
+        raise UserError(f"数据有 {len(errors)} 个错误，未生成文档", "按上面的提示修改后重新运行；"
+                        "也可以先运行 perfgen validate 查看全部问题" + ("" if whole else "，或加 --keep-going 先生成没有错误的部门") + "。",
+                        findings=errors)
+    report.errors = errors
+    on_disk = selection.department_years_on_disk(root)
+    broken = {(d, y) for d, ys in bad.items() for y in (ys if ys is not None else on_disk.get(d, []))}
+    _list_skipped(errors, broken, options, report)
+    if report.skipped and options.departments:  # a skipped department may not be in the model at all
+        loadable = [d for d in options.departments if d in result.workspace.departments]
+        if not loadable:
+            return {}, set()
+        options = BuildOptions(**{**options.__dict__, "departments": loadable})
+    if report.skipped and not result.workspace.departments:
+        return {}, set()
+    plan = {y: [dy for dy in dys if (dy.department.id, y) not in broken]
+            for y, dys in _select(result, options).items()}
+    complete = {y for y in plan if not any(y in ys for d, ys in on_disk.items() if (d, y) in broken)}
+    for y in sorted(set(plan) - complete):
+        report.skipped.append(f"{y} 年汇编（有部门未通过检查）")
+    return plan, complete
+
+
+def _list_skipped(errors: list[Finding], broken: set[tuple[str, int]], options: BuildOptions,
+                  report: BuildReport) -> None:
+    """Name each chosen department-year that has errors, with how many."""
+    from perfgen.selection import scope_of
+    for dept, year in sorted(broken, key=lambda k: (k[1], k[0])):
+        if (not options.departments or dept in options.departments) and (not options.years or year in options.years):
+            n = sum(1 for f in errors if scope_of(f.file)[0] == dept)
+            report.skipped.append(f"{year} 年 {dept}（{n} 个错误）")
+
+
+def _write_documents(root: Path, result: LoadResult, options: BuildOptions, plan: dict[int, list[DepartmentYear]],
+                     complete_years: set[int], renders: cache.Store | None, out_root: Path, report: BuildReport,
+                     progress: Progress) -> None:
+    """Render what changed, reuse the rest, write each year's documents and volume."""
     bodies = root / cache.CACHE_DIR / "bodies"
+    fingerprints, reuse, headings, todo = _render_plan(root, result, options, plan, renders, bodies, out_root)
+    jobs = options.jobs or os.cpu_count() or 1
+    fresh = _render_all(root, result, todo, jobs, progress) if todo else {}
+    report.rendered, report.reused = len(fresh), len(reuse)
+    for year, dys in sorted(plan.items()):
+        written: list[Path] = []
+        chapters = []
+        for dy in dys:
+            key = (dy.department.id, year)
+            rendered = fresh.get(key) or reuse[key]
+            path = out_root / str(year) / f"{dy.department.id}.docx"
+            if key not in headings:
+                headings[key] = _part_headings(dy)
+            if key in fresh:
+                write_atomic(path, rendered.docx)
+                _remember(renders, bodies, f"{year}/{dy.department.id}", fingerprints[key], rendered, headings[key])
+            written.append(path)
+            report.tables += sum(1 for p in dy.projects if p.indicators)
+            from perfgen.render.volume import Chapter
+            chapters.append(Chapter(title=dy.department.name, rendered=rendered, headings=list(headings[key])))
+        full_year = year in complete_years and (not options.departments or set(options.departments) >= {
+            d.id for d in result.workspace.departments.values() if year in d.years})
+        folder = out_root / str(year)
+        _write_year(root, result, options, year, folder, written, chapters, full_year, report, progress)
+        report.documents.extend(written)
+        results = _result_documents(root, dys, folder)
+        if options.pdf and results:
+            _pdfs(results, folder, report, progress, None, options.jobs)  # 自评表/监控表 are published too
+        report.documents.extend(results)
+    if renders is not None:
+        renders.save()
+        _prune_bodies(bodies, set(fingerprints.values()) | _other_bodies(renders))
 
-    # What must be rendered, and what can be reused from the last build.
+
+def _render_plan(root: Path, result: LoadResult, options: BuildOptions, plan: dict[int, list[DepartmentYear]],
+                 renders: cache.Store | None, bodies: Path, out_root: Path) -> tuple[
+                     dict[tuple[str, int], str], dict[tuple[str, int], Rendered], dict[tuple[str, int], list[str]],
+                     list[tuple[str, int]]]:
+    """Each department's fingerprint; which can be reused from the last build and which must render."""
+    from perfgen.render.compiled import Rendered
     fingerprints: dict[tuple[str, int], str] = {}
     reuse: dict[tuple[str, int], Rendered] = {}
     headings: dict[tuple[str, int], list[str]] = {}
@@ -255,64 +353,39 @@ def build(root: Path, options: BuildOptions, progress: Progress = lambda s: None
                 headings[key] = hit["headings"]
             else:
                 todo.append(key)
-    jobs = options.jobs or os.cpu_count() or 1
-    fresh = _render_all(root, result, todo, jobs, progress) if todo else {}
-    report.rendered, report.reused = len(fresh), len(reuse)
+    return fingerprints, reuse, headings, todo
 
-    outputs: list[tuple[str, str]] = []
-    for year, dys in sorted(plan.items()):
-        folder = out_root / str(year)
-        paths: list[Path] = []
-        chapters = []
-        for dy in dys:
-            key = (dy.department.id, year)
-            path = folder / f"{dy.department.id}.docx"
-            rendered = fresh.get(key) or reuse[key]
-            if key in fresh:
-                write_atomic(path, rendered.docx)
-                if renders is not None:
-                    _save_body(bodies / f"{fingerprints[key]}.xml", rendered.body)
-            if key not in headings:
-                headings[key] = _part_headings(dy)
-            if key in fresh and renders is not None:
-                renders.put(f"{year}/{dy.department.id}", fingerprints[key], {
-                    "docx": cache.digest(rendered.docx), "body": cache.digest(rendered.body), "root_tag": rendered.root_tag,
-                    "styles_id": rendered.styles_id, "headings": headings[key]})
-            paths.append(path)
-            report.tables += sum(1 for p in dy.projects if p.indicators)
-            chapters.append(Chapter(title=dy.department.name, rendered=rendered, headings=list(headings[key])))
-        full_year = not options.departments or set(options.departments) >= {
-            d.id for d in result.workspace.departments.values() if year in d.years}
-        if options.volume and full_year:
-            progress(f"{year} 年汇编：{len(chapters)} 个部门")
-            if options.pdf:
-                _pdfs(paths, folder, report, progress, chapters, options.jobs)
-            volume_bytes, entries = compose_volume(root, year, _volume_title(result, year),
-                                                   result.workspace.settings.issuer, chapters)
-            write_atomic(folder / "volume.docx", volume_bytes)
-            paths.append(folder / "volume.docx")
-            if options.pdf:
-                missing = [e.text for e in entries if e.page is None]
-                if missing:
-                    report.warnings.append(f"目录中有 {len(missing)} 项未能确定页码：{missing[0]}")
-                _volume_pdf(volume_bytes, folder, report)
-        elif options.pdf:
-            _pdfs(paths, folder, report, progress, None, options.jobs)
-        report.documents.extend(paths)
-        results = _result_documents(root, dys, folder)
-        if options.pdf and results:
-            _pdfs(results, folder, report, progress, None, options.jobs)  # 自评表/监控表 are published too
-        report.documents.extend(results)
-    if renders is not None:
-        renders.save()
-        _prune_bodies(bodies, set(fingerprints.values()) | _other_bodies(renders))
-    if state is not None:
-        outputs = [(str(p), _file_digest(p).decode()) for p in report.documents + report.pdfs]
-        state.clear()
-        state.put("last", fingerprint, {"outputs": outputs, "warnings": report.warnings, "tables": report.tables})
-        state.save()
-    report.seconds = time.perf_counter() - start
-    return report
+
+def _remember(renders: cache.Store | None, bodies: Path, name: str, fingerprint: str, rendered: Rendered,
+              headings: list[str]) -> None:
+    """Record a freshly rendered department so the next build can reuse it."""
+    if renders is None:
+        return
+    _save_body(bodies / f"{fingerprint}.xml", rendered.body)
+    renders.put(name, fingerprint, {
+        "docx": cache.digest(rendered.docx), "body": cache.digest(rendered.body), "root_tag": rendered.root_tag,
+        "styles_id": rendered.styles_id, "headings": headings})
+
+
+def _write_year(root: Path, result: LoadResult, options: BuildOptions, year: int, folder: Path, paths: list[Path],
+                chapters: list[Chapter], full_year: bool, report: BuildReport, progress: Progress) -> None:
+    """The year's volume (when every department of the year is in it) and the PDFs."""
+    from perfgen.render.volume import compose_volume
+    if options.volume and full_year:
+        progress(f"{year} 年汇编：{len(chapters)} 个部门")
+        if options.pdf:
+            _pdfs(paths, folder, report, progress, chapters, options.jobs)
+        volume_bytes, entries = compose_volume(root, year, _volume_title(result, year),
+                                               result.workspace.settings.issuer, chapters)
+        write_atomic(folder / "volume.docx", volume_bytes)
+        paths.append(folder / "volume.docx")
+        if options.pdf:
+            missing = [e.text for e in entries if e.page is None]
+            if missing:
+                report.warnings.append(f"目录中有 {len(missing)} 项未能确定页码：{missing[0]}")
+            _volume_pdf(volume_bytes, folder, report)
+    elif options.pdf:
+        _pdfs(paths, folder, report, progress, None, options.jobs)
 
 
 def _result_documents(root: Path, dys: list[DepartmentYear], folder: Path) -> list[Path]:

@@ -98,11 +98,11 @@ def _classes() -> dict[str, tuple[type, tuple[str, ...]]]:
     """The only classes a cache file may name, with the fields not stored (Project.raw is the
     file's own data, restored by the loader)."""
     from perfgen.errors import Finding
-    from perfgen.model.entities import Budget, Explanation, Indicator, Project, Source
+    from perfgen.model.entities import Budget, Explanation, Indicator, Midterm, Project, Source
     from perfgen.model.values import IndicatorValue
     skip: dict[type, tuple[str, ...]] = {Project: ("raw",)}
     out: dict[str, tuple[type, tuple[str, ...]]] = {}
-    for c in (Finding, Source, Project, Indicator, Budget, Explanation, IndicatorValue):
+    for c in (Finding, Source, Project, Indicator, Budget, Explanation, IndicatorValue, Midterm):
         out[c.__name__] = (c, tuple(f.name for f in dataclasses.fields(c) if f.name not in skip.get(c, ())))
     return out
 

@@ -11,19 +11,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from perfgen import cache, paths, resources, safeformat, yamlsource
+from perfgen import cache, load_forms, paths, resources, safeformat, yamlsource
 from perfgen.errors import Finding, UserError
 from perfgen.loaded import LoadResult
 from perfgen.loaded import kind_of as _kind_of
 from perfgen.loaded import rel_path as _rel
 from perfgen.model.amounts import to_yuan
 from perfgen.model.entities import (
-    Budget,
     Department,
     DepartmentYear,
     DeptIndicatorRow,
     Explanation,
-    Indicator,
     Project,
     Source,
     SubGoal,
@@ -34,7 +32,6 @@ from perfgen.model.entities import (
 from perfgen.model.ids import ID_RE as ID_RE
 from perfgen.model.taxonomy import Taxonomy, taxonomy_from_data
 from perfgen.model.text import text_lines as _text
-from perfgen.model.values import ValueSyntaxError, parse_value
 from perfgen.validate import placeholders, rules, schema_check
 
 YEAR_RE = re.compile(r"^\d{4}$")
@@ -323,7 +320,7 @@ class _Loader:
             doc = self.read(goals_path, "goals")
             if doc is not None:
                 goals_layout = self.check_layout(doc, doc.data.get("版式"), defaults or {}, "goals") if defaults else {}
-                goals = self.build_goals(doc, goals_layout)
+                goals = self.build_goals(doc, goals_layout, tax)
         projects: list[Project] = []
         files: set[str] = set()
         proj_dir = folder / "projects"
@@ -371,7 +368,8 @@ class _Loader:
         return project
 
     # -- building model objects (structure already checked) ------------------------------------
-    def build_goals(self, doc: yamlsource.YamlDocument, layout: dict[str, Any]) -> YearGoals:
+    def build_goals(self, doc: yamlsource.YamlDocument, layout: dict[str, Any],
+                    tax: Taxonomy | None = None) -> YearGoals:
         d = doc.data
         source = Source(doc.rel)
         subgoals = []
@@ -393,33 +391,14 @@ class _Loader:
             overall=_text(d["总体绩效目标"]), subgoals_intro=_text(d.get("分项绩效目标引言")), subgoals=subgoals,
             measures=_text(d.get("工作保障措施")), dept_table=rows,
             special_funds=_text(special) if special is not None else None,
-            project_order=list(d.get("项目顺序", []) or []), layout=layout, source=source)
+            project_order=list(d.get("项目顺序", []) or []), layout=layout, source=source,
+            tasks=load_forms.tasks(d, doc.rel, _text),
+            indicators=load_forms.indicators(d.get("年度绩效指标"), doc.rel, ("年度绩效指标",), tax))
 
     def build_project(self, doc: yamlsource.YamlDocument, project_id: str, tax: Taxonomy | None) -> Project:
         d = doc.data
-        b = d["预算"]
-        total = to_yuan(b["预算数"])
-        other = to_yuan(b["其他资金"]) if b.get("其他资金") is not None else None
-        fiscal = to_yuan(b["财政资金"]) if b.get("财政资金") is not None else None
-        if fiscal is None:
-            fiscal = total - (other or Decimal(0))
-        if other is None:
-            other = total - fiscal
-        indicators = []
-        for i, item in enumerate(d.get("绩效指标", []) or []):
-            level2 = item["二级指标"]
-            canonical = tax.canonical_level2(level2) if tax else None
-            level1 = item.get("一级指标") or (tax.level1_of(level2) if tax else None) or ""
-            value_text = item.get("指标值", "")
-            try:
-                value = parse_value(value_text) if value_text else None
-            except ValueSyntaxError:
-                value = None
-            indicators.append(Indicator(
-                level1=level1, level2=canonical or level2, level3=item.get("三级指标", ""),
-                description=item.get("绩效指标描述", ""), value_text=value_text,
-                basis=item.get("指标值确定依据", ""), placeholder=bool(item.get("占位", False)), value=value,
-                source=Source(doc.rel, ("绩效指标", i))))
+        b = load_forms.budget(d["预算"])
+        indicators = load_forms.indicators(d.get("绩效指标"), doc.rel, ("绩效指标",), tax)
         e = d.get("说明")
         explanation = None
         if e is not None:
@@ -429,11 +408,12 @@ class _Loader:
                 criteria=_text(e["评价标准"]), closing=e.get("结语"))
         plan = {k: Decimal(v) for k, v in (d.get("支出计划") or {}).items()}
         return Project(
-            id=project_id, name=d["项目名称"], code=d.get("项目编码"), budget=Budget(total, fiscal, other),
+            id=project_id, name=d["项目名称"], code=d.get("项目编码"), budget=b,
             fund_use=_text(d.get("资金用途")), spending_plan=plan, goals=_text(d.get("绩效目标")),
             goals_local=_text(d.get("本级绩效目标")), indicators=indicators, explanation=explanation,
             office=d.get("责任科室"), competent_dept=d.get("主管部门"), implementing_unit=d.get("实施单位"),
-            attribute=d.get("项目属性"), period=d.get("项目期"), source=Source(doc.rel), raw=d)
+            attribute=d.get("项目属性"), period=d.get("项目期"), source=Source(doc.rel), raw=d,
+            midterm=load_forms.midterm(d, doc.rel, tax, _text))
 
 
 def _entry(data: Any, usable: Any, findings: list[Finding]) -> dict[str, Any]:
@@ -455,7 +435,7 @@ def _entry_ok(entry: Any) -> dict[str, Any] | None:
     return None
 
 
-_LAYOUT_FIELDS = ("n", "cn", "年度", "项目名称", "项目数", "合计万元", "金额万元")
+_LAYOUT_FIELDS = ("n", "cn", "年度", "项目名称", "项目数", "合计万元", "金额万元", "开始年度", "结束年度")
 
 
 def _format_fields(fmt: str) -> list[str]:

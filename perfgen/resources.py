@@ -29,10 +29,37 @@ def schema_path(kind: str) -> Path:
 
 
 @functools.cache
-def schema(kind: str) -> dict[str, Any]:
+def schema_file(kind: str) -> dict[str, Any]:
+    """The schema exactly as shipped (with its `$defs` and `$ref`s), e.g. to write workspace copies."""
     with open(schema_path(kind), encoding="utf-8") as fh:
         loaded: dict[str, Any] = json.load(fh)
         return loaded
+
+
+@functools.cache
+def schema(kind: str) -> dict[str, Any]:
+    """The schema with every local `$ref` replaced by its definition (the referring node's own keys,
+    such as its title, win), so code walking properties/items sees each field's whole description."""
+    raw = schema_file(kind)
+    inlined: dict[str, Any] = inline_refs(raw, raw)
+    return inlined
+
+
+def inline_refs(node: Any, root: dict[str, Any]) -> Any:
+    """`{"$ref": "#/$defs/X", "title": …}` → the definition of X merged under the node's own keys."""
+    if isinstance(node, list):
+        return [inline_refs(v, root) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: inline_refs(v, root) for k, v in node.items() if k != "$ref"}
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/"):
+        target: Any = root
+        for step in ref[2:].split("/"):
+            target = target[step]
+        for k, v in inline_refs(target, root).items():
+            out.setdefault(k, v)
+    return out
 
 
 SCHEMA_KINDS = ("workspace", "department", "goals", "project", "results")

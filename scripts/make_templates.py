@@ -607,9 +607,11 @@ TEMPLATES = {
     "volume": ("部门预算绩效目标汇编", volume),
 }
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import national_forms  # noqa: E402  (the 财预〔2015〕88号 forms, built from their layout.yaml)
 from result_templates import templates as _result_templates  # noqa: E402  (自评表 and 监控表)
 
 TEMPLATES.update(_result_templates(sys.modules[__name__]))
+TEMPLATES.update(national_forms.templates(sys.modules[__name__]))
 
 
 def build(name: str) -> Path:

@@ -145,6 +145,7 @@ def test_a_cell_spanning_two_billion_columns_is_refused(workspace: Path, tmp_pat
 
 # ── spreadsheets ─────────────────────────────────────────────────────────────────────────────
 
+@pytest.mark.slow  # times two large sheets (≈4 s): not part of the development loop
 def test_a_long_sheet_reads_in_linear_time(tmp_path: Path) -> None:
     from perfgen.importer.report import Reporter
     from perfgen.importer.xlsx import read

@@ -67,7 +67,7 @@ def test_two_builds_give_identical_bytes(tmp_path: Path, shipped: Path) -> None:
     build(shipped, BuildOptions(out=a))
     build(shipped, BuildOptions(out=b))
     files = sorted(p.relative_to(a) for p in a.rglob("*.docx"))
-    assert len(files) == 8 + 5  # and the illustrative results: 2 自评表, 3 监控表
+    assert len(files) == 11 + 5  # 6 departments (two national-form examples) + 5 volumes; 2 自评表, 3 监控表
     for f in files:
         assert (a / f).read_bytes() == (b / f).read_bytes(), f
 
@@ -156,8 +156,10 @@ def test_read_only_output_folder_is_a_clear_error(workspace: Path) -> None:
 def test_libreoffice_opens_every_output_and_toc_has_page_numbers(shipped: Path, tmp_path: Path) -> None:
     out = tmp_path / "pdf"
     report = build(shipped, BuildOptions(out=out, pdf=True))
-    # every output opened and converted: 4 department documents and 4 volumes
-    assert len(report.pdfs) == 8 and all(p.stat().st_size > 10_000 for p in report.pdfs)
+    # every output opened and converted: each document and volume the build wrote has its PDF
+    assert len(report.documents) == 16  # 6 departments, 5 volumes, 2 自评表, 3 监控表
+    assert sorted(p.with_suffix(".pdf") for p in report.documents) == sorted(report.pdfs)
+    assert all(p.stat().st_size > 10_000 for p in report.pdfs)
     text = subprocess.run(["pdftotext", "-f", "1", "-l", "3", str(out / "2025/volume.pdf"), "-"],
                           capture_output=True, text=True).stdout
     assert "目 录" in text or "目  录" in text or "目录" in text.replace(" ", "")

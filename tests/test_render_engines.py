@@ -171,3 +171,19 @@ def test_a_template_that_breaks_the_document_fails_with_a_located_message(
     assert r.exit_code == 1, r.output
     assert "模板 hebei" in r.output and words in r.output and "普通 {{ … }}" in r.output
     assert "Traceback" not in r.output
+
+
+def test_template_check_reports_a_tag_outside_any_run(tmp_path: Path) -> None:
+    path = _template_with(tmp_path, "{{p projects[0].name }}")
+    r = CliRunner().invoke(cli, ["template", "check", str(path)])
+    assert r.exit_code == 1 and "不在文字块（w:t）中" in r.output and "{{ projects[0].name }}" in r.output
+
+
+def test_docxtpl_is_the_version_this_test_covers() -> None:
+    """pyproject.toml pins docxtpl to what the equality test above has been run with; a different
+    installed version means that proof does not hold for this environment."""
+    from importlib.metadata import version
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert '"docxtpl>=0.20.2,<0.21"' in text
+    major, minor, patch = (int(x) for x in version("docxtpl").split(".")[:3])
+    assert (major, minor) == (0, 20) and patch >= 2, version("docxtpl")

@@ -88,7 +88,7 @@ def test_strict_exits_1_at_the_chosen_severity(demo: Path, args: list[str], code
 
 def test_strict_severity_counts_only_that_level_and_above(tmp_path: Path) -> None:
     ws, _ = build_case(REVIEW / "same-as-description" / "fires", tmp_path / "ws")   # one hint, nothing else
-    assert run("--root", str(ws), "review", "--strict").exit_code == 0
+    assert run("--root", str(ws), "review", "--strict", "--severity", "error").exit_code == 0
     assert run("--root", str(ws), "review", "--strict", "--severity", "warning").exit_code == 0
     assert run("--root", str(ws), "review", "--strict", "--severity", "info").exit_code == 1
 
@@ -147,3 +147,11 @@ def test_help_ends_with_examples() -> None:
 def test_rules_folder_is_packaged_with_perfgen() -> None:
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert '"rules" = "perfgen/_data/rules"' in text
+
+
+def test_strict_fails_on_warnings_by_default_as_the_ci_step_says(tmp_path: Path) -> None:
+    """The generated CI step is titled “警告也算不通过” and runs plain `perfgen review --strict`."""
+    ws, _ = build_case(REVIEW / "missing-basis" / "fires", tmp_path / "ws")   # warnings only
+    assert {f.severity for f in review(ws).findings} == {"warning"}
+    assert run("--root", str(ws), "review", "--strict").exit_code == 1
+    assert run("--root", str(ws), "review", "--strict", "--severity", "error").exit_code == 0

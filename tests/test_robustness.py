@@ -149,10 +149,16 @@ def _full_documents() -> dict[str, dict[str, Any]]:
                              "结语": "结语。"}})
     project["绩效指标"][0].update({"一级指标": "产出指标"})
     project["绩效指标"].append({"二级指标": "经济效益指标", "占位": True})
+    project["中期"] = {"开始年度": 2025, "结束年度": 2027, "预算": {"预算数": "300000.00", "财政资金": "300000.00"},
+                     "绩效目标": ["中期目标。"],
+                     "绩效指标": [{"二级指标": "数量指标", "三级指标": "开展次数", "符号": "≥", "值": 3, "单位": "次"}]}
     goals = yaml.safe_load((ROOT / "tests/cases/base/departments/demo/2025/goals.yaml").read_text("utf-8"))
     goals.update({"分项绩效目标引言": "引言。", "专项资金说明": "无专项资金。", "版式": {"分项标签": True},
                   "部门绩效文本信息": [{"一级指标": "产出指标", "二级指标": "完成率", "三级指标": "上报比例",
-                                        "符号": "=", "值": "100", "单位": "%", "说明": "说明。"}]})
+                                        "符号": "=", "值": "100", "单位": "%", "说明": "说明。"}],
+                  "年度主要任务": [{"任务名称": "任务", "主要内容": "内容。",
+                                    "预算金额": {"总额": "10000.00", "财政拨款": "10000.00", "其他资金": "0"}}],
+                  "年度绩效指标": [{"二级指标": "数量指标", "三级指标": "开展次数", "指标值": "≥3次"}]})
     goals["分项绩效目标"][0].update({"项目": "alpha", "金额": "50000.00", "标题后缀": "：", "绩效指标": "指标。"})
     department = yaml.safe_load((ROOT / "tests/cases/base/departments/demo/department.yaml").read_text("utf-8"))
     department.update({"简称": "测试政法委", "主管部门": "测试县委", "地区": "测试县", "版式": {"分项标签": True}})
@@ -320,7 +326,7 @@ def shipped_outputs(tmp_path_factory, shipped: Path) -> list[Path]:
 
 
 def test_every_output_passes_the_structural_check(shipped_outputs: list[Path]) -> None:
-    assert len(shipped_outputs) == 8 + 5  # and the 自评表/监控表 of the illustrative results
+    assert len(shipped_outputs) == 11 + 5  # and the 自评表/监控表 of the illustrative results
     for path in shipped_outputs:
         _structural_check(etree.fromstring(zipfile.ZipFile(path).read("word/document.xml")))
 

@@ -58,6 +58,8 @@ FILLS = {
     "项目编码": "13000026P00000000001A", "预算数": "50000.00", "财政资金": "50000.00",
     "资金用途": "表彰奖励见义勇为人员。", "绩效目标": "弘扬社会正气。", "标题": "平安建设", "职责描述": "推进平安建设。",
     "三级指标": "帮扶见义勇为人次", "绩效指标描述": "帮扶见义勇为人员人次", "指标值": "≥3次", "指标值确定依据": "年度工作计划",
+    "实施单位": "测试县司法局", "项目属性": "延续项目", "主管部门": "测试县司法局 101001", "任务名称": "公共法律服务",
+    "主要内容": "开展法律咨询。", "总额": "50000.00", "财政拨款": "50000.00",
 }
 PLAN = {"3月底": 25, "6月底": 50, "10月底": 75}
 LINE = re.compile(r'^(?P<lead>\s*(?:- )?)(?:(?P<key>[^\s:#"]+): )?(?P<value>.*)$')
@@ -130,20 +132,26 @@ def test_init_writes_a_workspace_editors_and_ci_understand(tmp_path: Path) -> No
                 ".github/workflows/perfgen.yml", *(f"schemas/{k}.schema.json" for k in resources.SCHEMA_KINDS)):
         assert (root / rel).exists(), rel
     assert "build/" in (root / ".gitignore").read_text(encoding="utf-8").split("\n")
-    # every modeline points at the workspace's copy of the right schema, equal to the shipped one
+    # every modeline points at the workspace's schema for that file (a project: its profile's),
+    # and the VS Code settings map that same schema to the file
     settings = json.loads((root / ".vscode/settings.json").read_text(encoding="utf-8"))["yaml.schemas"]
     for path in sorted(root.rglob("*.yaml")):
         rel = path.relative_to(root).as_posix()
         kind = next(k for k, glob in SCHEMA_FILES.items() if fnmatch.fnmatch(rel, glob) and rel.count("/") == glob.count("/"))
         first = path.read_text(encoding="utf-8").split("\n")[0]
         target = (path.parent / first.removeprefix("# yaml-language-server: $schema=")).resolve()
-        assert target == (root / "schemas" / f"{kind}.schema.json").resolve(), rel
-        assert target.read_bytes() == resources.schema_path(kind).read_bytes()
-        # …and the VS Code settings map that same schema to this file
-        globs = settings[f"./schemas/{kind}.schema.json"]
+        name = "project.common.schema.json" if kind == "project" else f"{kind}.schema.json"
+        assert target == (root / "schemas" / name).resolve(), rel
+        if kind != "project":
+            assert target.read_bytes() == resources.schema_path(kind).read_bytes()
+        globs = settings[f"./schemas/{name}"]
         assert any(fnmatch.fnmatch("/" + rel, g) for g in globs), (rel, globs)
     for schema in settings:
         assert (root / schema).exists()
+    # the profile's schema lists its categories, with a Chinese message naming them
+    profile = json.loads((root / "schemas/project.common.schema.json").read_text(encoding="utf-8"))
+    level2 = profile["properties"]["绩效指标"]["items"]["properties"]["二级指标"]
+    assert "数量指标" in level2["enum"] and "数量指标" in level2["errorMessage"]
 
 
 def test_ci_example_runs_validate_review_build_and_keeps_the_documents(tmp_path: Path) -> None:
@@ -183,8 +191,15 @@ def test_init_notes_a_stale_schema_copy(tmp_path: Path) -> None:
     run("init", str(root), ok=True)
     (root / "schemas/project.schema.json").write_text("{}", encoding="utf-8")
     r = run("init", str(root), ok=True)
-    assert "schemas/project.schema.json 与当前 perfgen 自带的版本不同" in r.output
+    assert "schemas/project.schema.json 与工作区的指标体系或当前 perfgen 自带的版本不同" in r.output
+    assert "运行 perfgen schemas" in r.output
     assert (root / "schemas/project.schema.json").read_text(encoding="utf-8") == "{}"
+    # validate warns about it too; perfgen schemas puts it right
+    r = run("--root", str(root), "validate")
+    assert "schemas/project.schema.json" in r.output and "perfgen schemas" in r.output
+    run("--root", str(root), "schemas", ok=True)
+    assert (root / "schemas/project.schema.json").read_bytes() == resources.schema_path("project").read_bytes()
+    assert "0 个警告" in run("--root", str(root), "validate").output
 
 
 @pytest.mark.parametrize("args, message", [
@@ -282,3 +297,28 @@ def test_scaffolds_read_as_expected(tmp_path: Path, monkeypatch: pytest.MonkeyPa
                       ("departments/yutian-zfw/2026/projects/jianyiyongwei-jijin.yaml", "project.yaml")):
         assert_snapshot(f"scaffold/{name}", (root / rel).read_text(encoding="utf-8"))
     assert_snapshot("scaffold/validate.txt", run("--root", str(root), "validate").output)
+
+
+@pytest.mark.parametrize("template, absent, present", [
+    ("national-project", ["项目编码", "资金用途", "支出计划", "绩效指标描述", "指标值确定依据", "单位编码", "分项绩效目标"],
+     ["中期:", "开始年度: 2026", "实施单位:", "项目属性:", "主管部门:"]),
+    ("national-department", ["项目编码", "资金用途", "支出计划", "绩效指标描述", "单位编码", "分项绩效目标", "工作保障措施",
+                             "中期:"],
+     ["年度主要任务:", "年度绩效指标:", "印作“年度总体目标”"]),
+])
+def test_new_scaffolds_for_the_chosen_form(tmp_path: Path, template: str, absent: list[str], present: list[str]) -> None:
+    """--template picks the form; the skeletons ask only for what that form prints, and filled in they build."""
+    root = tmp_path / "ws"
+    run("init", str(root), "--year", "2026", ok=True)
+    run("--root", str(root), "new", "department", "x", "--template", template, ok=True)
+    run("--root", str(root), "new", "project", "x", "p1", ok=True)
+    written = "\n".join(line for p in sorted((root / "departments").rglob("*.yaml"))
+                        for line in p.read_text(encoding="utf-8").split("\n") if not line.lstrip().startswith("#"))
+    for key in absent:
+        assert key not in written, key
+    everything = "\n".join(p.read_text(encoding="utf-8") for p in sorted((root / "departments").rglob("*.yaml")))
+    for key in present:
+        assert key in everything, key
+    fill_in(root)
+    assert [f.format() for f in load_workspace(root).findings] == []
+    assert run("--root", str(root), "build", "-q").exit_code == 0

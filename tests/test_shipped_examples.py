@@ -10,7 +10,8 @@ from conftest import ROOT
 
 from perfgen.load import load_workspace
 
-DEPTS = {"shanhaiguan-zfw": 2021, "chengde-gxq-zfw": 2022, "yongning-zfw": 2024, "yutian-zfw": 2025}
+DEPTS = {"shanhaiguan-zfw": 2021, "chengde-gxq-zfw": 2022, "yongning-zfw": 2024, "yutian-zfw": 2025,
+         "shili-xiangmu": 2026, "shili-zhengti": 2026}  # the last two: illustrative national-form examples
 
 
 def test_shipped_departments_validate_clean(shipped: Path) -> None:
@@ -24,17 +25,36 @@ def test_shipped_counts(shipped: Path) -> None:
     counts = {d.id: (len(dy.projects), sum(len(p.real_indicators) for p in dy.projects))
               for d in ws.departments.values() for dy in d.years.values()}
     assert counts == {"shanhaiguan-zfw": (10, 90), "chengde-gxq-zfw": (15, 0), "yutian-zfw": (12, 108),
-                      "yongning-zfw": (8, 68)}
+                      "yongning-zfw": (8, 68), "shili-xiangmu": (2, 12), "shili-zhengti": (0, 0)}
 
 
 def test_every_file_carries_the_schema_modeline() -> None:
+    """Each file names its workspace schema (a project: its department's profile's), as validate checks."""
+    from perfgen.scaffold.modelines import expected_line
     for path in (ROOT / "departments").rglob("*.yaml"):
         first = path.read_text(encoding="utf-8").splitlines()[0]
-        kind = "department" if path.name == "department.yaml" else "goals" if path.name == "goals.yaml" else \
-            "results" if path.parent.name == "results" else "project"
-        assert first.startswith("# yaml-language-server: $schema=") and first.endswith(f"schemas/{kind}.schema.json"), path
+        assert first == expected_line(ROOT, path), path
         target = (path.parent / first.split("=", 1)[1]).resolve()
-        assert target == ROOT / "schemas" / f"{kind}.schema.json", path
+        assert target.exists(), path
+
+
+def test_every_field_has_its_own_title_and_description() -> None:
+    """Hover in the editor says what this field is: no title or description shared by two fields."""
+
+    from perfgen import resources
+    def walk(node: dict, where: str, seen: dict[str, str]) -> None:
+        for key, sub in node.get("properties", {}).items():
+            here = f"{where}.{key}"
+            for what in ("title", "description"):
+                text = sub.get(what, "")
+                assert text not in seen or seen[text] == key, f"{here} {what} also on {seen.get(text)}"
+                seen[text] = key
+            walk(sub, here, seen)
+        if isinstance(node.get("items"), dict):
+            walk(node["items"], where, seen)
+
+    for kind in resources.SCHEMA_KINDS:
+        walk(resources.schema(kind), kind, {})
 
 
 @pytest.mark.acceptance

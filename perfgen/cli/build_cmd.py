@@ -23,14 +23,19 @@ if TYPE_CHECKING:
 @click.option("--no-cache", is_flag=True, help="不使用缓存，全部重新检查和生成。")
 @click.option("--watch", is_flag=True, help="持续运行：文件保存后立即重新生成受影响的文档（Ctrl-C 退出）。")
 @click.option("-q", "--quiet", is_flag=True, help="不显示进度，只显示结果。")
+@click.option("-k", "--keep-going", is_flag=True,
+              help="有错误的部门跳过，其余部门照常生成；有部门被跳过的年度不生成汇编。列出跳过的内容，退出码 1。")
 @click.pass_obj
 @handle_errors
 def build_command(obj: Context, years: tuple[int, ...], departments: tuple[str, ...], pdf: bool,
-                  out: Path | None, jobs: int | None, no_cache: bool, watch: bool, quiet: bool) -> None:
+                  out: Path | None, jobs: int | None, no_cache: bool, watch: bool, quiet: bool,
+                  keep_going: bool) -> None:
     """检查数据并生成官方格式的文档：每个部门一份 Word 文档，每年一份汇编。
 
     输出在 build/<年度>/<部门>.docx 和 build/<年度>/volume.docx；加 --pdf 时旁边还有 PDF。
-    数据有错误时不生成任何文档（退出码 1），已有的输出保持不变。
+    只检查要生成的部门和年度（以及同一年度项目编码不重复等跨部门的规则）：别的部门的错误不妨碍生成。
+    要生成的部门有错误时不生成任何文档（退出码 1），已有的输出保持不变；加 -k/--keep-going 时
+    跳过有错误的部门，照常生成其余部门的文档。
 
     \b
     示例：
@@ -39,11 +44,12 @@ def build_command(obj: Context, years: tuple[int, ...], departments: tuple[str, 
       perfgen build --dept yutian-zfw --out /tmp/preview
       perfgen build --jobs 4 --no-cache
       perfgen build --watch
+      perfgen build --keep-going
     """
     from perfgen.build import BuildOptions, build
     progress = (lambda s: None) if quiet else (lambda s: echo_err(s))
     options = BuildOptions(years=list(years) or None, departments=list(departments) or None,
-                           pdf=pdf, out=out, jobs=jobs, use_cache=not no_cache)
+                           pdf=pdf, out=out, jobs=jobs, use_cache=not no_cache, keep_going=keep_going)
     if watch:
         _watch(obj.root, options)
         return
@@ -57,6 +63,13 @@ def build_command(obj: Context, years: tuple[int, ...], departments: tuple[str, 
             shown = path
         click.echo(str(shown))
     click.echo(report.summary())
+    if report.skipped:
+        for f in report.errors:
+            echo_err(f.format())
+        echo_err(f"跳过了 {len(report.skipped)} 项（按上面的提示修改后重新运行 perfgen build）：")
+        for item in report.skipped:
+            echo_err(f"  {item}")
+        raise SystemExit(1)
 
 
 def _watch(root: Path, options: BuildOptions) -> None:

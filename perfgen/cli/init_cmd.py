@@ -21,9 +21,11 @@ def show_report(report: ScaffoldReport, next_steps: list[tuple[str, str]]) -> No
     """Created and kept files, notes, then what to do next (shared by `init` and `new`)."""
     for rel in report.created:
         click.echo(f"新建  {rel}")
+    for rel in report.updated:
+        click.echo(f"更新  {rel}")
     for rel in report.skipped:
         click.echo(f"已有  {rel}（未改动）")
-    if not report.created:
+    if not report.created and not report.updated:
         click.echo("没有新建文件：需要的文件都已存在。")
     for note in report.notes:
         click.echo(f"注意：{note}")

@@ -21,7 +21,7 @@ def new_group() -> None:
 @new_group.command("department")
 @click.argument("dept_id", metavar="部门ID")
 @click.option("--year", type=int, help="同时新建这一年度的 goals.yaml。默认：perfgen.yaml 中的默认年度。")
-@click.option("--template", help="文档模板（templates/ 下的目录名）。默认：hebei。")
+@click.option("--template", help="表样（模板名，perfgen template list 列出可选的表样）。默认：hebei。")
 @click.option("--profile", help="指标体系（profiles/ 下的文件名）。默认：common。")
 @click.pass_obj
 @handle_errors
@@ -36,6 +36,7 @@ def new_department_command(obj: Context, dept_id: str, year: int | None, templat
     示例：
       perfgen new department yutian-zfw
       perfgen new department yongning-zfw --template ningxia-attachment3 --year 2026
+      perfgen new department moushi-sfj --template national-project
       perfgen new department chengde-gxq-zfw --profile xiaoguo
     """
     from perfgen.scaffold import new_department  # imported here: the CLI starts fast

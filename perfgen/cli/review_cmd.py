@@ -35,7 +35,7 @@ def _list_rules(root: Path, rules: str | None) -> str:
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="把报告写入这个文件（默认：输出到屏幕）。")
 @click.option("--strict", is_flag=True, help="有问题时退出码为 1（用于 CI 检查）；级别由 --severity 决定。")
-@click.option("--severity", type=click.Choice(sorted(SEVERITY_WORDS)), default="error", show_default=True,
+@click.option("--severity", type=click.Choice(sorted(SEVERITY_WORDS)), default="warning", show_default=True,
               help="与 --strict 一起用：达到这个级别（或更严重）的问题使退出码为 1。")
 @click.option("--list-rules", is_flag=True, help="列出审核规则（id、开关、级别、准则、标题）后退出。")
 @click.option("--force", is_flag=True, help="-o 指定的文件已存在时覆盖它（默认不覆盖）。")
@@ -49,7 +49,8 @@ def review_command(obj: Context, years: tuple[int, ...], departments: tuple[str,
     规则、阈值和词表在 rules/default.yaml 中；地区可以在工作区的 rules/ 下另建规则集
     （写“继承: default”，只写要改的部分，例如关闭某条规则），用 --rules 选用。
     数据有错误时先报告错误（退出码 1），不做审核。默认只报告、退出码为 0；
-    加 --strict 后，有 --severity 级别（默认 error）及以上的问题时退出码为 1。
+    加 --strict 后，有 --severity 级别（默认 warning：警告和错误）及以上的问题时退出码为 1。
+    只检查要审核的部门和年度：别的部门的数据错误不妨碍审核。
 
     \b
     示例：

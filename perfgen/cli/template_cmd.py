@@ -16,10 +16,31 @@ def template_group() -> None:
 
     \b
     示例：
+      perfgen template list
       perfgen template check
       perfgen template check templates/hebei/template.docx
       perfgen template copy hebei --as hebei-tangshan
     """
+
+
+@template_group.command("list")
+@click.pass_obj
+@handle_errors
+def list_command(obj: Context) -> None:
+    """列出可用的表样（模板），每个一行：模板名和它印出的是哪种表。
+
+    在 department.yaml 中写“模板: 名称”选用；新建部门时用 --template 名称。
+
+    \b
+    示例：
+      perfgen template list
+    """
+    from perfgen.render.template_list import summaries
+    items = summaries(obj.root)
+    width = max((len(t.name) for t in items), default=0)
+    for t in items:
+        click.echo(f"{t.name.ljust(width)}  {t.summary}{'' if t.shipped else '（工作区 templates/）'}")
+    click.echo("\n选用：在 department.yaml 中写“模板: 名称”；新建部门：perfgen new department <部门ID> --template 名称")
 
 
 @template_group.command("check")

@@ -31,10 +31,10 @@ def validate_command(obj: Context, paths: tuple[Path, ...], fmt: str, strict: bo
       perfgen validate --format json > findings.json
     """
     from perfgen.validate.report import render  # imported here: the CLI starts fast
-    from perfgen.validate.run import checked_files, validate
+    from perfgen.validate.run import files_checked, validate
     result, findings = validate(obj.root, list(paths))
     color = fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    click.echo(render(findings, checked_files(result, findings, list(paths)), fmt, color).rstrip("\n"))
+    click.echo(render(findings, files_checked(result, obj.root, list(paths)), fmt, color).rstrip("\n"))
     bad = [f for f in findings if f.severity == "error" or (strict and f.severity == "warning")]
     if bad:
         raise SystemExit(1)

@@ -15,6 +15,7 @@ from typing import Any
 from perfgen import resources, yamlsource
 from perfgen.docsgen import header
 from perfgen.scaffold.files import SCHEMA_FILES
+from perfgen.validate.schema_check import MUST_FILL_PATTERN
 
 _PATTERNS = {
     r"^[a-z0-9]+(-[a-z0-9]+)*$": "小写英文字母、数字和连字符",
@@ -53,6 +54,13 @@ def _number(value: Any) -> str:
 
 def type_text(node: dict[str, Any]) -> str:
     """The type in words: 文字, 数字, 文字，或文字列表（每项一段） …"""
+    if node.get("pattern") == MUST_FILL_PATTERN:  # the editor's “请填写” mark, not a format
+        node = {k: v for k, v in node.items() if k != "pattern"}
+    t = node.get("type")
+    if t == ["string", "array"]:
+        return "文字，或文字列表（每项以“- ”开头，各印成一段）"
+    if t == ["number", "string"] and "pattern" in node:
+        return f"数字，或带引号的{_pattern_text(node['pattern'])}"
     for key in ("oneOf", "anyOf"):
         if key in node:
             kinds = [(alt.get("type"), alt.get("items", {}).get("type")) for alt in node[key]]
@@ -204,8 +212,9 @@ def _example(entry: Entry, found: dict[tuple[str, ...], tuple[str, str]]) -> tup
 
 def _load(source: Path, kind: str) -> dict[str, Any]:
     with open(source / "schemas" / f"{kind}.schema.json", encoding="utf-8") as fh:
-        loaded: dict[str, Any] = json.load(fh)
-        return loaded
+        raw = json.load(fh)
+    inlined: dict[str, Any] = resources.inline_refs(raw, raw)
+    return inlined
 
 
 def page(source: Path) -> str:

@@ -32,6 +32,10 @@ class Indicator:
     placeholder: bool
     value: IndicatorValue | None
     source: Source
+    # the 101号 split form (符号 / 值 / 单位) as written; empty when 指标值 is one string
+    sign: str = ""
+    number_text: str = ""
+    unit: str = ""
 
 
 @dataclass
@@ -71,11 +75,39 @@ class Project:
     attribute: str | None
     period: str | None
     source: Source
+    midterm: Midterm | None = None   # before raw: the cache stores fields in order, raw excluded
     raw: dict[str, Any] = field(repr=False, default_factory=dict)
 
     @property
     def real_indicators(self) -> list[Indicator]:
         return [i for i in self.indicators if not i.placeholder]
+
+
+@dataclass
+class Midterm:
+    """中期: the project period and what it plans over all its years (the 88号 申报表's left half)."""
+
+    first_year: int
+    last_year: int
+    budget: Budget | None
+    goals: list[str]
+    indicators: list[Indicator]
+    source: Source
+
+    def contains(self, year: int) -> bool:
+        return self.first_year <= year <= self.last_year
+
+
+@dataclass
+class Task:
+    """年度主要任务: one row of the 部门（单位）整体支出 form, amounts in 元."""
+
+    name: str
+    content: list[str]
+    total: Decimal
+    fiscal: Decimal
+    other: Decimal
+    source: Source
 
 
 @dataclass
@@ -112,6 +144,14 @@ class YearGoals:
     project_order: list[str]
     layout: dict[str, Any]
     source: Source
+    tasks: list[Task] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)   # 年度绩效指标 of the whole department
+
+    @property
+    def tasks_total(self) -> Budget:
+        """金额合计 of 年度主要任务: computed, never typed."""
+        return Budget(sum((t.total for t in self.tasks), Decimal(0)), sum((t.fiscal for t in self.tasks), Decimal(0)),
+                      sum((t.other for t in self.tasks), Decimal(0)))
 
 
 @dataclass

@@ -204,7 +204,13 @@ def department_view(dy: DepartmentYear) -> View:
         project_count=len(projects),
         total_wan=total_wan,
         title=fill(L.get("表名", "{年度}"), 年度=dy.year) if "表名" in L else "",
+        national=_national(dy),
     )
+
+
+def _national(dy: DepartmentYear) -> dict[str, Any] | None:
+    from perfgen.render.national import national_view  # the national 申报表 forms (render/national.py)
+    return national_view(dy)
 
 
 def cn(n: int) -> str:

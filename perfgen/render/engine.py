@@ -213,7 +213,8 @@ def _nearby(xml: str, at: int) -> str:
 def broken_output_error(problem: str, template_label: str) -> UserError:
     return UserError(f"模板 {template_label} 生成的文档无效：{problem}",
                      "在 Word 中打开模板，找到上面提到的文字附近的标签：输出 XML 的标签（{{r …}}、{{p …}}、"
-                     "{{ … | safe }}）会写坏文档结构或把文字放到段落之外；改用写在一段文字之中的普通 {{ … }}。")
+                     "{{ … | safe }}）会写坏文档结构或把文字放到段落之外；改用写在一段文字之中的普通 {{ … }}，"
+                     "再运行 perfgen template check。")
 
 
 def template_error(exc: jinja2.TemplateError, template_label: str) -> UserError:

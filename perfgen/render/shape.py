@@ -37,6 +37,24 @@ PROJECT = {
     "rows": [ROW], "has_table": "是否印指标表", "explanation": EXPLANATION,
 }
 
+# The national 申报表 forms (财预〔2015〕88号 family; render/national.py). None for other forms.
+AMOUNTS = {"total": "总额（万元，按“金额格式”）", "fiscal": "其中：财政拨款（万元）", "other": "其他资金（万元）"}
+FORM_CELL = {"l3": "三级指标（占位行印“指标N：”）", "value": "指标值", "sign": "符号（指标值分列时）",
+             "number": "值（指标值分列时）", "unit": "单位（指标值分列时）", "placeholder": "是否占位行"}
+FORM_ROW = {"l1": "一级指标", "l2": "二级指标", "l1_first": "是否开始新的一级指标（{% vm r.l1_first %}）",
+            "l2_first": "是否开始新的二级指标", "cells": [FORM_CELL]}
+NATIONAL = {
+    "title": "表名，如“项目支出绩效目标申报表”", "year_line": "年度行，如“（2026年度）”",
+    "projects": [{"id": "项目 id", "name": "项目名称", "competent": "主管部门及代码", "implementing": "实施单位",
+                  "attribute": "项目属性", "period": "项目期", "mid": AMOUNTS, "year": AMOUNTS,
+                  "mid_goals_head": "如“中期目标（2025年－2027年）”", "mid_goals": ["中期目标，如“目标1：……”"],
+                  "goals": ["年度目标，如“目标1：……”"],
+                  "rows": [FORM_ROW]}],  # cells[0] 中期, cells[1] 年度
+    "tasks": [{"name": "任务名称", "content": ["主要内容"], "amounts": AMOUNTS}],
+    "tasks_total": AMOUNTS, "goals": ["年度总体目标，如“目标1：……”"],
+    "rows": [FORM_ROW],  # cells[0] 年度
+}
+
 DEPARTMENT_VIEW: dict[str, Any] = {
     "year": "年度",
     "dept": {"id": "部门 id", "name": "部门全称", "short_name": "简称（无则为全称）", "unit_code": "单位编码",
@@ -60,6 +78,7 @@ DEPARTMENT_VIEW: dict[str, Any] = {
     "project_count": "项目个数",
     "total_wan": "项目经费合计（万元）",
     "title": "表名（宁夏附件3：“2024年部门项目支出预算绩效目标表”）",
+    "national": NATIONAL,
 }
 
 VOLUME_VIEW: dict[str, Any] = {

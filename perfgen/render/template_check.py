@@ -19,7 +19,7 @@ from jinja2 import nodes
 
 from perfgen import yamlsource
 from perfgen.errors import Finding
-from perfgen.render.engine import PerfgenTemplate, _syntax_cn, make_environment
+from perfgen.render.engine import PerfgenTemplate, _syntax_cn, make_environment, misplaced_tag
 from perfgen.render.shape import LAYOUT, view_for
 
 UNKNOWN = object()  # a value whose shape we cannot know (e.g. a Jinja builtin): accept anything
@@ -221,6 +221,10 @@ def check_template(path: Path, rel: str, name: str | None = None) -> list[Findin
     findings: list[Finding] = []
     for label, xml in parts:
         lines = _paragraph_texts(xml)
+        misplaced = misplaced_tag(xml)
+        if misplaced is not None:  # the fast path refuses such a template (render/engine.py)
+            findings.append(Finding(file=rel, message=f"{label}中{misplaced}", code="template.misplaced-tag",
+                                    hint="把标签写在一段文字之中，用普通的 {{ … }}；{{p …}}、{{r …}} 只能输出对应的对象。"))
         try:
             ast = env.parse("\n".join(re.sub(r"<w:p([ >])", r"\n<w:p\1", xml).split("\n")))
         except jinja2.TemplateSyntaxError as exc:

@@ -91,10 +91,12 @@ class ReviewReport:
 def review(root: Path, options: ReviewOptions | None = None) -> ReviewReport:
     """Review every selected department-year of the workspace at `root`."""
     options = options or ReviewOptions()
+    from perfgen.selection import errors_for
     result = load_workspace(root)
-    if result.errors:
-        raise UserError(f"数据有 {len(result.errors)} 个错误，未进行审核", "先按上面的提示修改（也可以运行 perfgen validate "
-                        "查看全部问题），数据通过检查后再审核。", findings=result.errors)
+    errors = errors_for(result.findings, options.departments, options.years)  # only what is reviewed
+    if errors:
+        raise UserError(f"数据有 {len(errors)} 个错误，未进行审核", "先按上面的提示修改（也可以运行 perfgen validate "
+                        "查看全部问题），数据通过检查后再审核。", findings=errors)
     ruleset = load_ruleset(root, options.rules)
     return review_loaded(result, ruleset, select(result, options))
 

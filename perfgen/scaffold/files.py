@@ -3,27 +3,20 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from perfgen import resources
 from perfgen.errors import UserError
 from perfgen.render.package import write_atomic
+from perfgen.scaffold import editor
+from perfgen.scaffold.editor import SCHEMA_FILES as SCHEMA_FILES  # re-exported: one list, used by docsgen
+from perfgen.scaffold.editor import modeline_target as modeline_target
 
 SKELETONS = Path(__file__).resolve().parent / "skeletons"
 
-# Which files each schema describes: the modeline of a scaffold and the editor settings agree.
-SCHEMA_FILES: dict[str, str] = {
-    "workspace": "perfgen.yaml",
-    "department": "departments/*/department.yaml",
-    "goals": "departments/*/*/goals.yaml",
-    "project": "departments/*/*/projects/*.yaml",
-    "results": "departments/*/*/results/*.yaml",
-}
 
 
 @dataclass
@@ -32,6 +25,7 @@ class ScaffoldReport:
 
     root: Path
     created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)   # generated files (schemas, yaml.schemas) brought up to date
     skipped: list[str] = field(default_factory=list)   # existed already: left exactly as they were
     notes: list[str] = field(default_factory=list)
 
@@ -51,12 +45,6 @@ def render(name: str, **values: Any) -> str:
     if (SKELETONS / f"{name}.j2").exists():
         return _ENV.get_template(f"{name}.j2").render(**values)
     return (SKELETONS / name).read_text(encoding="utf-8")
-
-
-def modeline_target(root: Path, rel: str, kind: str) -> str:
-    """The `$schema=` path from the file at `rel` to the workspace's schemas/ copy."""
-    here = (root / rel).parent
-    return Path(os.path.relpath(root / "schemas" / f"{kind}.schema.json", here)).as_posix()
 
 
 def write_new(report: ScaffoldReport, rel: str, text: str | bytes) -> None:
@@ -79,20 +67,33 @@ def refuse_outside(root: Path, path: Path, rel: str) -> None:
                         "perfgen 不经由链接在工作区之外写文件（见 docs/SECURITY.md）；把目录本身放进工作区。")
 
 
-def add_schemas(report: ScaffoldReport, list_existing: bool = True) -> None:
-    """Copy the shipped schemas into schemas/ for the editor; a copy already there is kept."""
-    for kind in resources.SCHEMA_KINDS:
-        rel = f"schemas/{kind}.schema.json"
-        shipped = resources.schema_path(kind).read_bytes()
+def add_schemas(report: ScaffoldReport, list_existing: bool = True, overwrite: bool = False) -> None:
+    """Write the editor's schemas (shipped copies and one per profile, perfgen.scaffold.editor) into
+    schemas/, and point .vscode/settings.json `yaml.schemas` at them. A schema already there and
+    different is replaced only with `overwrite` (perfgen schemas); otherwise a note says so."""
+    for rel, text in editor.generated(report.root).items():
         target = report.root / rel
         if target.exists():
-            if target.resolve() != resources.schema_path(kind).resolve() and target.read_bytes() != shipped:
-                report.notes.append(f"{rel} 与当前 perfgen 自带的版本不同（只影响编辑器中的提示，不影响检查）；"
-                                    f"要更新，删去它后再运行一次 perfgen init。")
-            if list_existing:
+            same = target.read_text(encoding="utf-8", errors="replace") == text
+            if not same and overwrite:
+                write_atomic(target, text.encode("utf-8"))
+                report.updated.append(rel)
+            elif not same:
+                report.notes.append(f"{rel} 与工作区的指标体系或当前 perfgen 自带的版本不同（只影响编辑器中的提示，"
+                                    f"不影响检查）；要更新，运行 perfgen schemas。")
+            if same and list_existing:
                 report.skipped.append(rel)
             continue
-        write_new(report, rel, shipped)
+        write_new(report, rel, text)
+    settings = report.root / ".vscode" / "settings.json"
+    if settings.exists():
+        current = settings.read_text(encoding="utf-8", errors="replace")
+        updated = editor.settings_text(report.root, current)
+        if updated is None:
+            report.notes.append(".vscode/settings.json 不是有效的 JSON，没有更新其中的 yaml.schemas。")
+        elif updated != current:
+            write_atomic(settings, updated.encode("utf-8"))
+            report.updated.append(".vscode/settings.json（yaml.schemas）")
 
 
 def check_id(value: str, what: str, example: str) -> None:

@@ -7,13 +7,12 @@ exist are left untouched, so running it again only adds what is missing.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from perfgen.cache import CACHE_DIR
 from perfgen.errors import UserError
+from perfgen.scaffold import editor
 from perfgen.scaffold.files import (
-    SCHEMA_FILES,
     ScaffoldReport,
     add_schemas,
     check_year,
@@ -26,14 +25,11 @@ from perfgen.scaffold.files import (
 ISSUER_PLACEHOLDER = "待填写：印发单位，例如“某某县财政局”"
 
 
-def vscode_settings() -> str:
+def vscode_settings(root: Path) -> str:
     """yaml.schemas for the YAML extension: hover help and completion without relying on modelines."""
-    settings = {
-        "yaml.schemas": {f"./schemas/{kind}.schema.json": [f"/{glob}"] for kind, glob in SCHEMA_FILES.items()},
-        "files.encoding": "utf8",
-        "[yaml]": {"editor.insertSpaces": True, "editor.tabSize": 2, "editor.detectIndentation": False},
-    }
-    return json.dumps(settings, ensure_ascii=False, indent=2) + "\n"
+    text = editor.settings_text(root)
+    assert text is not None
+    return text
 
 
 def init_workspace(root: Path, title: str | None = None, issuer: str | None = None,
@@ -57,8 +53,8 @@ def init_workspace(root: Path, title: str | None = None, issuer: str | None = No
     if not (root / "departments").is_dir():
         write_new(report, "departments/.gitkeep", "")
     write_new(report, ".gitignore", render("gitignore", cache_dir=CACHE_DIR))
+    write_new(report, ".vscode/settings.json", vscode_settings(root))
     add_schemas(report)
-    write_new(report, ".vscode/settings.json", vscode_settings())
     write_new(report, ".vscode/extensions.json", render("vscode-extensions.json"))
     write_new(report, ".github/workflows/perfgen.yml", render("github-workflow.yml"))
     return report

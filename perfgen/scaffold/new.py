@@ -27,7 +27,7 @@ DEFAULT_TEMPLATE = "hebei"
 DEFAULT_PROFILE = "common"
 
 
-def _require_workspace(root: Path) -> None:
+def require_workspace(root: Path) -> None:
     if not (root / "departments").is_dir() and not (root / "perfgen.yaml").exists():
         raise UserError(f"“{root}”不是 perfgen 工作区（没有 departments/ 目录和 perfgen.yaml）",
                         "先运行 perfgen init 新建工作区，或到工作区根目录下运行（也可用 --root 指定）。")
@@ -80,16 +80,30 @@ def _profiles(root: Path) -> list[dict[str, Any]]:
     return result
 
 
-def _goals(report: ScaffoldReport, dept_id: str, year: int) -> None:
+def _form(root: Path, template: str, overrides: Any = None) -> dict[str, Any]:
+    """The chosen form's layout (with the department's 版式): which parts and fields it prints."""
+    folder = resources.find_named(root, "templates", template)
+    layout = _read(folder / "layout.yaml", folder.parent.parent) if folder else {}
+    return {**layout, **(overrides if isinstance(overrides, dict) else {})}
+
+
+def _listed(layout: dict[str, Any], key: str) -> list[str] | None:
+    """A layout list such as 部门整体部分 or 项目字段; None when the form does not say (print all)."""
+    value = layout.get(key)
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else None
+
+
+def _goals(report: ScaffoldReport, dept_id: str, year: int, layout: dict[str, Any], tax: Taxonomy | None) -> None:
     rel = f"departments/{dept_id}/{year}/goals.yaml"
     write_new(report, rel, render("goals.yaml", schema=modeline_target(report.root, rel, "goals"),
-                                  dept_id=dept_id, year=year))
+                                  dept_id=dept_id, year=year, parts=_listed(layout, "部门整体部分"),
+                                  form=layout.get("表名", ""), level2=tax.level2_names if tax else []))
 
 
 def new_department(root: Path, dept_id: str, year: int | None = None, template: str | None = None,
                    profile: str | None = None) -> ScaffoldReport:
     """departments/<id>/department.yaml and <year>/goals.yaml, both with “待填写” blanks."""
-    _require_workspace(root)
+    require_workspace(root)
     check_id(dept_id, "部门", "yutian-zfw")
     template = template or DEFAULT_TEMPLATE
     profile = profile or DEFAULT_PROFILE
@@ -106,18 +120,20 @@ def new_department(root: Path, dept_id: str, year: int | None = None, template: 
                         f"要添加项目，运行 perfgen new project {dept_id} <项目id>；要新建部门，换一个 id。")
     year = _year(root, year, dept_dir)
     report = ScaffoldReport(root)
-    add_schemas(report, list_existing=False)  # the modelines below point at them
+    form = _form(root, template)
     write_new(report, rel, render("department.yaml", schema=modeline_target(root, rel, "department"),
                                   dept_id=dept_id, year=year, template=template, templates=templates,
-                                  profile=profile, profiles=profiles))
-    _goals(report, dept_id, year)
+                                  profile=profile, profiles=profiles,
+                                  fields=_listed(form, "部门字段"), form=form.get("表名", "")))
+    _goals(report, dept_id, year, form, _profile(root, profile))
+    add_schemas(report, list_existing=False)  # the modelines point at them; settings.json maps the new department
     return report
 
 
 def new_project(root: Path, dept_id: str, project_id: str, year: int | None = None) -> ScaffoldReport:
     """departments/<dept>/<year>/projects/<id>.yaml shaped by the department's profile and template;
     the year's goals.yaml too when that year is new."""
-    _require_workspace(root)
+    require_workspace(root)
     check_id(dept_id, "部门", "yutian-zfw")
     check_id(project_id, "项目", "jianyiyongwei-jijin")
     dept_dir = root / "departments" / dept_id
@@ -134,22 +150,22 @@ def new_project(root: Path, dept_id: str, project_id: str, year: int | None = No
     dept = _read(dept_dir / "department.yaml", root)
     report = ScaffoldReport(root)
     tax = _profile(root, str(dept.get("指标体系", DEFAULT_PROFILE)))
+    profile = tax.name if tax is not None else None  # the modeline names the profile's schema
     if tax is None:
         tax = _profile(root, DEFAULT_PROFILE)
         report.notes.append(f"部门的指标体系“{dept.get('指标体系')}”找不到，指标按“{DEFAULT_PROFILE}”列出；"
                             "请先改正 department.yaml（perfgen validate 会指出）。")
     template = str(dept.get("模板", DEFAULT_TEMPLATE))
-    folder = resources.find_named(root, "templates", template)
-    layout = _read(folder / "layout.yaml", folder.parent.parent) if folder else {}
-    raw_overrides = dept.get("版式")
-    overrides: dict[str, Any] = raw_overrides if isinstance(raw_overrides, dict) else {}
-    milestones = overrides.get("支出计划节点", layout.get("支出计划节点", []))
+    layout = _form(root, template, dept.get("版式"))
+    milestones = layout.get("支出计划节点", [])
     milestones = [m for m in milestones if isinstance(m, str)] if isinstance(milestones, list) else []
     assert tax is not None  # the shipped profiles always include the default
     add_schemas(report, list_existing=False)
     if not (dept_dir / str(year) / "goals.yaml").exists():
-        _goals(report, dept_id, year)
-    write_new(report, rel, render("project.yaml", schema=modeline_target(root, rel, "project"),
+        _goals(report, dept_id, year, layout, tax)
+    write_new(report, rel, render("project.yaml", schema=modeline_target(root, rel, "project", profile),
                                   dept_id=dept_id, project_id=project_id, year=year, milestones=milestones,
-                                  taxonomy_title=tax.title, levels=list(tax.levels)))
+                                  taxonomy_title=tax.title, levels=list(tax.levels),
+                                  fields=_listed(layout, "项目字段"), indicator_fields=_listed(layout, "指标字段"),
+                                  form=layout.get("表名", "")))
     return report

@@ -16,7 +16,7 @@ from perfgen.errors import Finding
 from perfgen.loaded import LoadResult, kind_of
 from perfgen.model.entities import DepartmentYear
 from perfgen.model.values import ValueSyntaxError, parse_value, starts_with_operator
-from perfgen.validate import placeholders
+from perfgen.validate import form_rules, placeholders
 
 Rule = Callable[[LoadResult], Iterator[Finding]]
 
@@ -110,7 +110,7 @@ def value_syntax(result: LoadResult) -> Iterator[Finding]:
     for dy in _years(result):
         for p in dy.projects:
             for ind in p.indicators:
-                if ind.value_text and starts_with_operator(ind.value_text):
+                if ind.value_text and not ind.number_text and starts_with_operator(ind.value_text):  # split: form_rules
                     try:
                         parse_value(ind.value_text)
                     except ValueSyntaxError:
@@ -220,6 +220,7 @@ def xml_characters(result: LoadResult) -> Iterator[Finding]:
 
 
 RULES: list[Rule] = [xml_characters, budget_sum, spending_plan, taxonomy_pairs, value_syntax, unique_codes_and_ids, references]
+RULES += form_rules.RULES  # 中期, 年度主要任务 and split 指标值 of the national forms
 
 
 def check(result: LoadResult) -> None:

@@ -8,23 +8,35 @@ from perfgen.load import load_workspace
 from perfgen.loaded import LoadResult
 
 
-def checked_files(result: LoadResult, findings: list[Finding], paths: list[Path]) -> int:
-    """How many files a validate run covered: all of them, or those under `paths` (and any file a
-    kept finding names)."""
-    if not paths:
-        return len(result.files)
-    return len({f.file for f in findings} | {
-        f for f in result.files if any(f.startswith(str(p).strip("./")) for p in paths)})
-
-
 def validate(root: Path, paths: list[Path] | None = None) -> tuple[LoadResult, list[Finding]]:
     """Every problem in the workspace, or only in the files under `paths` when given.
 
     The whole workspace is always loaded, because rules such as unique project codes need it.
     """
+    from perfgen.validate import editor_setup
     result = load_workspace(root)
+    result.findings.extend(editor_setup.check(root, result.files))
     if not paths:
         return result, result.findings
+    wanted = wanted_paths(root, paths)
+    return result, [f for f in result.findings if _under(f.file, wanted)]
+
+
+def _under(rel: str, wanted: list[str]) -> bool:
+    return any(w in (".", "") or rel == w or rel.startswith(w.rstrip("/") + "/") for w in wanted)
+
+
+def files_checked(result: LoadResult, root: Path, paths: list[Path] | None) -> int:
+    """How many of the workspace's files lie under `paths` (all of them without paths); absolute
+    and relative paths alike."""
+    if not paths:
+        return len(result.files)
+    wanted = wanted_paths(root, paths)
+    return sum(1 for rel in result.files if _under(rel, wanted))
+
+
+def wanted_paths(root: Path, paths: list[Path]) -> list[str]:
+    """`paths` as workspace-relative posix paths; a path outside the workspace is a user error."""
     wanted: list[str] = []
     for p in paths:
         full = p if p.is_absolute() else Path.cwd() / p
@@ -34,8 +46,4 @@ def validate(root: Path, paths: list[Path] | None = None) -> tuple[LoadResult, l
             wanted.append(full.resolve().relative_to(root.resolve()).as_posix())
         except ValueError:
             raise UserError(f"“{p}”不在工作区 {root} 中", "用 --root 指定工作区，或给出工作区内的路径。") from None
-
-    def keep(f: Finding) -> bool:
-        return any(w in (".", "") or f.file == w or f.file.startswith(w.rstrip("/") + "/") for w in wanted)
-
-    return result, [f for f in result.findings if keep(f)]
+    return wanted

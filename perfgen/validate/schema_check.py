@@ -18,6 +18,11 @@ from perfgen import resources
 from perfgen.errors import Finding
 from perfgen.yamlsource import YamlDocument
 
+# The schemas mark every must-fill string with this pattern (and a “请填写…” patternErrorMessage), so
+# the editor underlines a blank in Chinese; validate reports blanks itself (placeholders.py) and
+# ignores it here.
+MUST_FILL_PATTERN = "^(?!\\s*待填写)"
+
 ROOT_LABEL = {"workspace": "工作区设置", "department": "部门", "goals": "年度目标", "project": "项目",
               "results": "结果"}
 
@@ -156,15 +161,24 @@ def check(doc: YamlDocument, kind: str) -> list[Finding]:
         return []
     findings: list[Finding] = []
     for error in sorted(_validator(kind).iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path))):
+        if _is_blank_mark(error):
+            continue
         findings.extend(_explain(doc, kind, error))
     return findings
 
 
+def _is_blank_mark(error: ValidationError) -> bool:
+    """The “请填写” mark on a “待填写” value is for the editor; validate reports blanks itself
+    (perfgen.validate.placeholders), with more to say."""
+    leaf = _leaf(error)
+    return bool(leaf.validator == "pattern" and leaf.validator_value == MUST_FILL_PATTERN)
+
+
 def _explain(doc: YamlDocument, kind: str, error: ValidationError) -> Iterator[Finding]:
+    """One error as located Chinese findings: by the keyword that failed."""
     error = _leaf(error)
     path = tuple(error.absolute_path)
     v = error.validator
-    value = error.instance
     line, col = doc.position(path)
     crumb = breadcrumb(kind, doc.data, path)
 
@@ -174,51 +188,64 @@ def _explain(doc: YamlDocument, kind: str, error: ValidationError) -> Iterator[F
                        breadcrumb=crumb_, code=code)
 
     if v == "required":
-        props = error.schema.get("properties", {})
-        for key in error.validator_value:
-            if isinstance(value, dict) and key not in value:
-                sub = props.get(key, {})
-                hint_text = f"添加“{key}: …”"
-                if sub.get("description"):
-                    hint_text += f"（{sub.get('title', key)}：{sub['description']}）"
-                yield finding(f"缺少必填项“{key}”", hint_text, code="schema.required")
-        return
-    if v == "additionalProperties":
-        allowed = list(error.schema.get("properties", {}))
-        patterns = error.schema.get("patternProperties", {})
-        import re
-        extras = [k for k in value if k not in allowed and not any(re.search(p, k) for p in patterns)]
-        for key in extras:
-            at = doc.position(path + (key,), key=True)
-            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.3)
-            if close:
-                hint: str | None = f"是不是要写“{close[0]}”？"
-            elif allowed:
-                hint = "这里可以写的字段有：" + "、".join(allowed)
-            else:
-                hint = "节点名应为“3月底”“6月底”这样的月份。"
-            yield finding(f"不认识的字段“{key}”", hint, at=at,
-                          crumb_=breadcrumb(kind, doc.data, path), code="schema.unknown-key")
-        return
-    if v in ("type", "oneOf", "anyOf"):
-        expected = _expected_types(error)
-        if not expected and v in ("oneOf", "anyOf"):
+        yield from _explain_required(error, finding)
+    elif v == "additionalProperties":
+        yield from _explain_unknown_keys(doc, kind, error, path, finding)
+    elif v in ("type", "oneOf", "anyOf"):
+        if not _expected_types(error) and v in ("oneOf", "anyOf"):
             leaf = best_match(error.context) if error.context else error
             yield from _explain_simple(doc, kind, leaf, finding)
-            return
-        want = "或".join(_TYPE_CN.get(t, t) for t in expected)
-        hint = _describe(kind, path) or None
-        if "string" in expected and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
-            hint = f"数字写在文字字段里要加引号，例如 \"{value}\"。" + (f"（{hint}）" if hint else "")
-        elif "object" in expected and isinstance(value, list):
-            hint = "这里应写成“字段: 值”的形式，而不是以“- ”开头的列表。" + (f"（{hint}）" if hint else "")
-        elif "object" in expected and isinstance(value, str):
-            hint = "这里应写成下一级缩进的“字段: 值”。检查这一行是否少了换行和缩进，或冒号写成了全角“：”。"
-        elif value is None:
-            hint = "这里不能空着；请填写内容。" + (f"（{hint}）" if hint else "")
-        yield finding(f"应为{want}，实际是{_type_name(value)}", hint, code="schema.type")
-        return
-    yield from _explain_simple(doc, kind, error, finding)
+        else:
+            yield _explain_type(kind, error, path, finding)
+    else:
+        yield from _explain_simple(doc, kind, error, finding)
+
+
+def _explain_required(error: ValidationError, finding: Any) -> Iterator[Finding]:
+    props = error.schema.get("properties", {})
+    for key in error.validator_value:
+        if isinstance(error.instance, dict) and key not in error.instance:
+            sub = props.get(key, {})
+            hint = f"添加“{key}: …”"
+            if sub.get("description"):
+                hint += f"（{sub.get('title', key)}：{sub['description']}）"
+            yield finding(f"缺少必填项“{key}”", hint, code="schema.required")
+
+
+def _explain_unknown_keys(doc: YamlDocument, kind: str, error: ValidationError, path: tuple[str | int, ...],
+                          finding: Any) -> Iterator[Finding]:
+    import re
+    allowed = list(error.schema.get("properties", {}))
+    patterns = error.schema.get("patternProperties", {})
+    extras = [k for k in error.instance if k not in allowed and not any(re.search(p, k) for p in patterns)]
+    for key in extras:
+        at = doc.position(path + (key,), key=True)
+        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.3)
+        if close:
+            hint = f"是不是要写“{close[0]}”？"
+        elif allowed:
+            hint = "这里可以写的字段有：" + "、".join(allowed)
+        else:
+            hint = "节点名应为“3月底”“6月底”这样的月份。"
+        yield finding(f"不认识的字段“{key}”", hint, at=at, crumb_=breadcrumb(kind, doc.data, path),
+                      code="schema.unknown-key")
+
+
+def _explain_type(kind: str, error: ValidationError, path: tuple[str | int, ...], finding: Any) -> Finding:
+    expected = _expected_types(error)
+    value = error.instance
+    want = "或".join(_TYPE_CN.get(t, t) for t in expected)
+    hint = _describe(kind, path) or None
+    if "string" in expected and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        hint = f"数字写在文字字段里要加引号，例如 \"{value}\"。" + (f"（{hint}）" if hint else "")
+    elif "object" in expected and isinstance(value, list):
+        hint = "这里应写成“字段: 值”的形式，而不是以“- ”开头的列表。" + (f"（{hint}）" if hint else "")
+    elif "object" in expected and isinstance(value, str):
+        hint = "这里应写成下一级缩进的“字段: 值”。检查这一行是否少了换行和缩进，或冒号写成了全角“：”。"
+    elif value is None:
+        hint = "这里不能空着；请填写内容。" + (f"（{hint}）" if hint else "")
+    made: Finding = finding(f"应为{want}，实际是{_type_name(value)}", hint, code="schema.type")
+    return made
 
 
 def _explain_simple(doc: YamlDocument, kind: str, error: ValidationError, finding: Any) -> Iterator[Finding]:

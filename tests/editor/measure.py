@@ -1,0 +1,267 @@
+"""What a staff member meets in the editor, counted: used by tests/test_editor.py and runnable alone
+
+    python3 tests/editor/measure.py [repo-root]
+
+to print the counts (diagnostics on shipped files, broken files flagged where perfgen flags them in
+Chinese, completions that leave valid YAML, fields whose hover is specific).
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from lsp import Client, accept  # noqa: E402
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+MODELINE = re.compile(r"^#\s*yaml-language-server:\s*\$schema=(\S+)\s*$")
+
+
+def shipped_files(root: Path) -> list[Path]:
+    files = sorted((root / "departments").rglob("*.yaml"))
+    return files + ([root / "perfgen.yaml"] if (root / "perfgen.yaml").exists() else [])
+
+
+def prepare_schemas(ws: Path, repo: Path) -> None:
+    """Give a test workspace its schemas as a user's workspace has them: `perfgen schemas` when
+    this perfgen has it, else (older perfgen) copies of the shipped schemas, as `perfgen init` made."""
+    env = dict(os.environ, PYTHONPATH=str(repo))
+    proc = subprocess.run([sys.executable, "-m", "perfgen", "--root", str(ws), "schemas"], env=env, cwd=repo,
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        (ws / "schemas").mkdir(exist_ok=True)
+        for p in (repo / "schemas").glob("*.schema.json"):
+            shutil.copy(p, ws / "schemas" / p.name)
+
+
+def correct_modeline(ws: Path, path: Path, repo: Path) -> None:
+    """Point a copied case file's modeline at the workspace's schemas (the line perfgen would suggest)."""
+    text = path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    if not lines or not MODELINE.match(lines[0]):
+        return
+    env = dict(os.environ, PYTHONPATH=str(repo))
+    code = ("import sys; from pathlib import Path; from perfgen.scaffold import modelines as m; "
+            "print(m.expected_line(Path(sys.argv[1]), Path(sys.argv[2])) or '')")
+    proc = subprocess.run([sys.executable, "-c", code, str(ws), str(path)], env=env, cwd=repo,
+                          capture_output=True, text=True)
+    line = proc.stdout.strip() if proc.returncode == 0 else ""
+    if not line:  # older perfgen: the copied shipped schema of the file's kind
+        target = MODELINE.match(lines[0]).group(1)  # type: ignore[union-attr]
+        line = "# yaml-language-server: $schema=" + os.path.relpath(ws / "schemas" / Path(target).name, path.parent)
+    lines[0] = line
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+@dataclass
+class Counts:
+    shipped_files: int = 0
+    shipped_diagnostics: int = 0
+    shipped_messages: list[str] = field(default_factory=list)
+    broken_cases: int = 0
+    broken_flagged: int = 0          # the editor flags perfgen's line, with a Chinese message
+    broken_report: list[str] = field(default_factory=list)
+    completions: int = 0
+    completions_valid: int = 0
+    completion_failures: list[str] = field(default_factory=list)
+    hover_fields: int = 0
+    hover_specific: int = 0
+    hover_failures: list[str] = field(default_factory=list)
+
+
+def measure_shipped(c: Client, root: Path, counts: Counts) -> None:
+    for p in shipped_files(root):
+        diags = c.diagnose(p)
+        counts.shipped_files += 1
+        counts.shipped_diagnostics += len(diags)
+        counts.shipped_messages += [f"{p.relative_to(root)}:{d['range']['start']['line'] + 1}: {d['message']}"
+                                    for d in diags]
+
+
+def perfgen_findings(ws: Path, repo: Path) -> list[dict[str, Any]]:
+    import json
+    env = dict(os.environ, PYTHONPATH=str(repo))
+    proc = subprocess.run([sys.executable, "-m", "perfgen", "--root", str(ws), "validate", "--format", "json"],
+                          env=env, cwd=repo, capture_output=True, text=True)
+    try:
+        data = json.loads(proc.stdout)
+    except ValueError:
+        return []
+    items = data.get("findings", data) if isinstance(data, dict) else data
+    return [f for f in items if f.get("severity", "error") == "error"]
+
+
+def measure_broken(repo: Path, cases: list[Path], tmp: Path, counts: Counts) -> None:
+    sys.path.insert(0, str(repo / "tests"))
+    from conftest import make_workspace
+    for case in cases:
+        ws = make_workspace(tmp / case.name, case)
+        prepare_schemas(ws, repo)
+        for p in sorted((ws / "departments").rglob("*.yaml")) + [ws / "perfgen.yaml"]:
+            correct_modeline(ws, p, repo)
+        findings = [f for f in perfgen_findings(ws, repo) if f.get("line")]
+        if not findings:
+            continue
+        counts.broken_cases += 1
+        with Client(ws) as c:
+            ok = True
+            for f in findings:
+                path = ws / f["file"]
+                diags = c.diagnose(path) if path.suffix in (".yaml", ".yml") and path.exists() else []
+                at_line = [d for d in diags if d["range"]["start"]["line"] + 1 == f["line"]]
+                chinese = [d for d in at_line if CJK.search(d["message"])]
+                if not chinese:
+                    ok = False
+                    shown = "; ".join(f"{d['range']['start']['line'] + 1}: {d['message']}" for d in diags) or "无"
+                    counts.broken_report.append(f"{case.name}: perfgen {f['file']}:{f['line']} {f.get('code')} "
+                                                f"— 编辑器：{shown}")
+            counts.broken_flagged += ok
+
+
+def _valid_after(text: str) -> str | None:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        return str(exc).split("\n")[0]
+    if not isinstance(data, dict):
+        return "不是键值对"
+    return None
+
+
+def completion_points(text: str) -> list[tuple[str, str, int, int]]:
+    """(name, text, line, character) where a person asks for completion in a project file: a new
+    top-level key, a new key in 预算, in 支出计划, in an indicator item, and the values of 一级/二级指标."""
+    lines = text.split("\n")
+    points = []
+
+    def insert(after_index: int, new: str, name: str) -> None:
+        t = "\n".join(lines[:after_index + 1] + [new] + lines[after_index + 1:])
+        points.append((name, t, after_index + 1, len(new)))
+
+    insert(len(lines) - 1 if lines[-1] else len(lines) - 2, "", "顶层新字段")
+    for i, ln in enumerate(lines):
+        if ln.startswith("预算:"):
+            insert(i, "  ", "预算内新字段")
+        if ln.startswith("支出计划:"):
+            insert(i, "  ", "支出计划节点")
+        if ln.lstrip().startswith("- 二级指标:") or ln.lstrip().startswith("- 三级指标:"):
+            indent = len(ln) - len(ln.lstrip()) + 2
+            insert(i, " " * indent, "指标项内新字段")
+            prefix = " " * (indent - 2) + "- 二级指标: "
+            t = "\n".join(lines[:i] + [prefix] + lines[i + 1:])
+            points.append(("二级指标的值", t, i, len(prefix)))
+            t = "\n".join(lines[:i + 1] + [" " * indent + "一级指标: "] + lines[i + 1:])
+            points.append(("一级指标的值", t, i + 1, indent + len("一级指标: ")))
+            break
+    return points
+
+
+def measure_completion(c: Client, project: Path, counts: Counts) -> None:
+    text = project.read_text(encoding="utf-8")
+    for name, t, line, ch in completion_points(text):
+        c.open(project, t)
+        items = c.complete(project, line, ch)
+        if not items:
+            counts.completion_failures.append(f"{name}：没有任何建议")
+        for item in items:
+            counts.completions += 1
+            after = accept(t, item, line, ch)
+            why = _valid_after(after)
+            if why is None:
+                counts.completions_valid += 1
+            else:
+                counts.completion_failures.append(f"{name}「{item['label']}」：{why}")
+    c.open(project, text)
+
+
+def _keys(text: str) -> list[tuple[str, int, int]]:
+    """(key, line, column) of every mapping key in a YAML text, via PyYAML's node positions."""
+    found: list[tuple[str, int, int]] = []
+
+    def walk(node: yaml.Node) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                found.append((str(k.value), k.start_mark.line, k.start_mark.column))
+                walk(v)
+        elif isinstance(node, yaml.SequenceNode):
+            for v in node.value:
+                walk(v)
+
+    root = yaml.compose(text)
+    if root is not None:
+        walk(root)
+    return found
+
+
+def measure_hover(c: Client, root: Path, counts: Counts) -> None:
+    """Every field name in the shipped files; specific = non-empty, not a heading repeated with
+    "||", and not the same text as a differently named field's."""
+    seen: dict[str, str] = {}
+    texts: dict[str, set[str]] = {}
+    for p in shipped_files(root):
+        c.open(p)
+        text = p.read_text(encoding="utf-8")
+        for key, line, col in _keys(text):
+            if re.fullmatch(r"\d+月底", key):
+                key_name = "支出计划节点"
+            else:
+                key_name = key
+            where = f"{p.name}:{key_name}"
+            if where in seen:
+                continue
+            h = c.hover(p, line, col + 1)
+            seen[where] = h
+            texts.setdefault(re.sub(r"\s+", " ", h.split("Source:")[0]).strip(), set()).add(key_name)
+    for where, h in seen.items():
+        counts.hover_fields += 1
+        head = re.sub(r"\s+", " ", h.split("Source:")[0]).strip()
+        shared = len(texts.get(head, set())) > 1
+        doubled = re.search(r"(\S+) \|\| \1", h.replace("#", "").strip()) is not None
+        if head and not shared and not doubled:
+            counts.hover_specific += 1
+        else:
+            counts.hover_failures.append(f"{where}: {head[:60] or '（空）'}")
+
+
+def measure(repo: Path, tmp: Path) -> Counts:
+    counts = Counts()
+    with Client(repo) as c:
+        measure_shipped(c, repo, counts)
+        project = sorted((repo / "departments").rglob("projects/*.yaml"))[0]
+        measure_completion(c, project, counts)
+        measure_hover(c, repo, counts)
+    cases = sorted(p for p in (repo / "tests/cases/invalid").iterdir() if p.is_dir())
+    measure_broken(repo, cases, tmp, counts)
+    return counts
+
+
+if __name__ == "__main__":
+    import tempfile
+
+    from lsp import install
+    why = install()
+    if why:
+        sys.exit(why)
+    repo = Path(sys.argv[1] if len(sys.argv) > 1 else ".").resolve()
+    with tempfile.TemporaryDirectory() as tmp:
+        c = measure(repo, Path(tmp))
+    for m in c.shipped_messages:
+        print("  shipped:", m)
+    for m in c.broken_report:
+        print("  broken:", m)
+    for m in c.completion_failures:
+        print("  completion:", m)
+    for m in c.hover_failures:
+        print("  hover:", m)
+    print(f"shipped files {c.shipped_files}, diagnostics {c.shipped_diagnostics}")
+    print(f"broken cases flagged at perfgen's line in Chinese: {c.broken_flagged}/{c.broken_cases}")
+    print(f"completions leaving valid YAML: {c.completions_valid}/{c.completions}")
+    print(f"fields with specific hover: {c.hover_specific}/{c.hover_fields}")
