@@ -15,6 +15,13 @@ process's peak memory (ru_maxrss). Scenarios:
   docxcompose merge      docxcompose appending the 100 department documents into one volume
 Targets (issue 6, on the 2-core machine): validate ≤ 1 s; full build ≤ 5 s and ≤ 0.3 × the
 docxcompose merge; no-change rebuild ≤ 0.5 s; one-file rebuild ≤ 1.5 s; peak memory ≤ 500 MB.
+
+With --pdf (issue 12) the PDF scenarios instead, side by side in the same run:
+  naive soffice          one `soffice --convert-to pdf` over the department documents
+  build --pdf            department PDFs + volume PDF, no PDF cache
+  build --pdf, no change / one file
+Targets: build --pdf ≤ 0.6 × naive; no change ≤ 1 s; one file ≤ 15 s; peak memory ≤ 1 GB (the
+peak of the perfgen process tree, LibreOffice included, as wait4 reports it).
 """
 from __future__ import annotations
 
@@ -88,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--profile", action="store_true", help="also print where a full build spends its time")
     ap.add_argument("--keep", type=Path, default=None, help="build the workspace here and keep it")
+    ap.add_argument("--pdf", action="store_true", help="measure PDF output instead (issue 12)")
     args = ap.parse_args(argv)
 
     tmp = Path(tempfile.mkdtemp(prefix="perfgen-bench-"))
@@ -103,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
         flip[0] += 1
         project.write_text(original.replace('资金用途: "', f'资金用途: "第{flip[0]}次修改：', 1), encoding="utf-8")
 
+    if args.pdf:
+        return pdf_scenarios(ws, tmp, args, edit_one, project, original)
     rows = []
     rows.append(measure("validate (cold)", args.runs, lambda: clear(ws, ".perfgen-cache"), perfgen("validate"), ws))
     rows.append(measure("validate (warm)", args.runs, lambda: None, perfgen("validate"), ws))
@@ -143,6 +153,42 @@ def main(argv: list[str] | None = None) -> int:
         import pstats
         print("\nwhere a full build (--jobs 1) spends its time:")
         pstats.Stats(str(prof)).sort_stats("cumulative").print_stats(25)
+    if not args.keep:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+NAIVE_SCRIPT = r"""
+import glob, os, subprocess, sys, tempfile
+files = sorted(f for f in glob.glob(sys.argv[1] + "/*.docx") if not f.endswith("volume.docx"))
+with tempfile.TemporaryDirectory() as profile:
+    subprocess.run(["soffice", "-env:UserInstallation=file://" + profile, "--headless", "--convert-to", "pdf",
+                    "--outdir", sys.argv[2], *files], check=True, stdout=subprocess.DEVNULL)
+"""
+
+
+def pdf_scenarios(ws: Path, tmp: Path, args, edit_one, project: Path, original: str) -> int:
+    """build --pdf against one naive soffice conversion of the same department documents."""
+    timed(perfgen("build", "-q"), ws)
+    rows = [measure("naive soffice", 1, lambda: clear(tmp, "naive"),
+                    [sys.executable, "-c", NAIVE_SCRIPT, str(ws / "build" / "2025"), str(tmp / "naive")], ws)]
+    rows.append(measure("build --pdf", 1, lambda: clear(ws, "build", ".perfgen-cache/pdf.cache",
+                                                     ".perfgen-cache/build.cache"),
+                        perfgen("build", "-q", "--pdf"), ws))
+    rows.append(measure("build --pdf, no change", args.runs, lambda: None, perfgen("build", "-q", "--pdf"), ws))
+    rows.append(measure("build --pdf, one file", 1, edit_one, perfgen("build", "-q", "--pdf"), ws))
+    project.write_text(original, encoding="utf-8")
+    naive = rows[0][1]
+    targets = {"build --pdf": 0.6 * naive, "build --pdf, no change": 1.0, "build --pdf, one file": 15.0}
+    print(f"workspace: {args.departments} departments × {args.projects} projects, {os.cpu_count()} cores")
+    print(f"{'scenario':<24}{'seconds':>10}{'peak MB':>10}   target")
+    for name, seconds, mem in rows:
+        target = targets.get(name)
+        mark = "" if target is None else (f"≤ {target:.1f} s " + ("ok" if seconds <= target else "MISSED"))
+        print(f"{name:<24}{seconds:>10.2f}{mem:>10.0f}   {mark}")
+    print(f"build --pdf / naive soffice = {rows[1][1] / naive:.2f} (target ≤ 0.60)")
+    peak = max(m for _, _, m in rows[1:])
+    print(f"peak memory: {peak:.0f} MB (target ≤ 1024 MB: {'ok' if peak <= 1024 else 'MISSED'})")
     if not args.keep:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0

@@ -296,6 +296,7 @@ def _write_documents(root: Path, result: LoadResult, options: BuildOptions, plan
                      progress: Progress) -> None:
     """Render what changed, reuse the rest, write each year's documents and volume."""
     bodies = root / cache.CACHE_DIR / "bodies"
+    pdf_store = cache.Store(root, "pdf") if renders is not None and options.pdf else None
     fingerprints, reuse, headings, todo = _render_plan(root, result, options, plan, renders, bodies, out_root)
     jobs = options.jobs or os.cpu_count() or 1
     fresh = _render_all(root, result, todo, jobs, progress) if todo else {}
@@ -319,12 +320,14 @@ def _write_documents(root: Path, result: LoadResult, options: BuildOptions, plan
         full_year = year in complete_years and (not options.departments or set(options.departments) >= {
             d.id for d in result.workspace.departments.values() if year in d.years})
         folder = out_root / str(year)
-        _write_year(root, result, options, year, folder, written, chapters, full_year, report, progress)
+        _write_year(root, result, options, year, folder, written, chapters, full_year, report, progress, pdf_store)
         report.documents.extend(written)
         results = _result_documents(root, dys, folder)
         if options.pdf and results:
-            _pdfs(results, folder, report, progress, None, options.jobs)  # 自评表/监控表 are published too
+            _pdfs(results, folder, report, progress, None, options.jobs, pdf_store)  # 自评表/监控表 are published too
         report.documents.extend(results)
+    if pdf_store is not None:
+        pdf_store.save()
     if renders is not None:
         renders.save()
         _prune_bodies(bodies, set(fingerprints.values()) | _other_bodies(renders))
@@ -368,24 +371,26 @@ def _remember(renders: cache.Store | None, bodies: Path, name: str, fingerprint:
 
 
 def _write_year(root: Path, result: LoadResult, options: BuildOptions, year: int, folder: Path, paths: list[Path],
-                chapters: list[Chapter], full_year: bool, report: BuildReport, progress: Progress) -> None:
+                chapters: list[Chapter], full_year: bool, report: BuildReport, progress: Progress,
+                pdf_store: cache.Store | None) -> None:
     """The year's volume (when every department of the year is in it) and the PDFs."""
     from perfgen.render.volume import compose_volume
+    duplex = result.workspace.settings.duplex
     if options.volume and full_year:
         progress(f"{year} 年汇编：{len(chapters)} 个部门")
         if options.pdf:
-            _pdfs(paths, folder, report, progress, chapters, options.jobs)
+            _pdfs(paths, folder, report, progress, chapters, options.jobs, pdf_store, duplex)
         volume_bytes, entries = compose_volume(root, year, _volume_title(result, year),
-                                               result.workspace.settings.issuer, chapters)
+                                               result.workspace.settings.issuer, chapters, duplex)
         write_atomic(folder / "volume.docx", volume_bytes)
         paths.append(folder / "volume.docx")
         if options.pdf:
             missing = [e.text for e in entries if e.page is None]
             if missing:
                 report.warnings.append(f"目录中有 {len(missing)} 项未能确定页码：{missing[0]}")
-            _volume_pdf(volume_bytes, folder, report)
+            _volume_pdf(volume_bytes, folder, report, pdf_store)
     elif options.pdf:
-        _pdfs(paths, folder, report, progress, None, options.jobs)
+        _pdfs(paths, folder, report, progress, None, options.jobs, pdf_store)
 
 
 def _result_documents(root: Path, dys: list[DepartmentYear], folder: Path) -> list[Path]:
@@ -450,23 +455,32 @@ def _prune_bodies(folder: Path, keep: set[str]) -> None:
 # -- PDFs ----------------------------------------------------------------------------------------
 
 def _pdfs(paths: list[Path], folder: Path, report: BuildReport, progress: Progress,
-          chapters: list[Chapter] | None, jobs: int | None) -> None:
+          chapters: list[Chapter] | None, jobs: int | None, store: cache.Store | None,
+          duplex: bool = False) -> None:
     """Convert to PDF in a temporary folder (in parallel LibreOffice processes), check that each
     PDF kept the document's text, move each PDF into place atomically, and note each chapter's page
-    count and heading pages for the volume's table of contents."""
+    count and heading pages for the volume's table of contents. A PDF made from the same .docx
+    bytes by the last build is reused, like the .docx outputs."""
     from perfgen.render import pdf as pdfmod
-    progress(f"转换 PDF：{len(paths)} 个文件")
     with tempfile.TemporaryDirectory(prefix="perfgen-pdf-") as tmp:
         if not report.font_substitutes:
             from perfgen.render import fonts
             report.font_substitutes = fonts.substitutes(fonts.write_config(Path(tmp)))
-        pdfs = pdfmod.convert_to_pdf(paths, Path(tmp) / "pdf", jobs=_pdf_jobs(jobs))
+        made: dict[Path, Path] = {}
+        todo = [d for d in paths if _cached_pdf(store, d) is None]
+        if todo:
+            progress(f"转换 PDF：{len(todo)} 个文件")
+            made = pdfmod.convert_to_pdf(todo, Path(tmp) / "pdf", jobs=_pdf_jobs(jobs))
         page = 1
-        for i, (docx, pdf) in enumerate(pdfs.items()):
-            pdfmod.check_text(docx.read_bytes(), pdf, docx.name)
-            pages = pdfmod.page_texts(pdf)
+        for i, docx in enumerate(paths):
             target = folder / (docx.stem + ".pdf")
-            write_atomic(target, pdf.read_bytes())
+            pdf = made.get(docx)
+            if pdf is not None:
+                data = docx.read_bytes()
+                pdfmod.check_text(data, pdf, docx.name)
+                write_atomic(target, pdf.read_bytes())
+                _remember_pdf(store, docx, data, target)
+            pages = pdfmod.page_texts(target)
             report.pdfs.append(target)
             report.pages += len(pages)
             if chapters is not None:
@@ -475,6 +489,24 @@ def _pdfs(paths: list[Path], folder: Path, report: BuildReport, progress: Progre
                 found = pdfmod.find_pages(pages, [h.split(" ")[0] for h in chapter.headings])
                 chapter.heading_pages = [page + k if k is not None else None for k in found]
                 page += 1 + len(pages)  # the divider page, then the chapter
+                if duplex and page % 2 == 0:
+                    page += 1           # a blank left-hand page: the next department starts on the right
+
+
+def _cached_pdf(store: cache.Store | None, docx: Path, data: bytes | None = None) -> Path | None:
+    """The PDF beside `docx` if the last build made it from these very .docx bytes."""
+    target = docx.with_suffix(".pdf")
+    if store is None or not target.is_file():
+        return None
+    hit = store.get(str(target), cache.digest(data if data is not None else docx.read_bytes()))
+    if hit is not None and hit.get("pdf") == _file_digest(target).decode():
+        return target
+    return None
+
+
+def _remember_pdf(store: cache.Store | None, docx: Path, data: bytes, target: Path) -> None:
+    if store is not None:
+        store.put(str(target), cache.digest(data), {"pdf": _file_digest(target).decode(), "docx": docx.name})
 
 
 def _pdf_jobs(jobs: int | None) -> int:
@@ -482,13 +514,17 @@ def _pdf_jobs(jobs: int | None) -> int:
     return max(1, min(jobs or os.cpu_count() or 1, 4))
 
 
-def _volume_pdf(volume_bytes: bytes, folder: Path, report: BuildReport) -> None:
+def _volume_pdf(volume_bytes: bytes, folder: Path, report: BuildReport, store: cache.Store | None) -> None:
     from perfgen.render import pdf as pdfmod
-    with tempfile.TemporaryDirectory(prefix="perfgen-vol-") as tmp:
-        tmp_docx = Path(tmp) / "volume.docx"
-        tmp_docx.write_bytes(volume_bytes)
-        pdf = pdfmod.convert_to_pdf([tmp_docx], Path(tmp) / "pdf")[tmp_docx]
-        pdfmod.check_text(volume_bytes, pdf, "volume.docx")
-        write_atomic(folder / "volume.pdf", pdf.read_bytes())
-        report.pdfs.append(folder / "volume.pdf")
-        report.pages += len(pdfmod.page_texts(pdf))
+    target = folder / "volume.pdf"
+    docx = folder / "volume.docx"
+    if _cached_pdf(store, docx, volume_bytes) is None:
+        with tempfile.TemporaryDirectory(prefix="perfgen-vol-") as tmp:
+            tmp_docx = Path(tmp) / "volume.docx"
+            tmp_docx.write_bytes(volume_bytes)
+            pdf = pdfmod.convert_to_pdf([tmp_docx], Path(tmp) / "pdf")[tmp_docx]
+            pdfmod.check_text(volume_bytes, pdf, "volume.docx")
+            write_atomic(target, pdf.read_bytes())
+        _remember_pdf(store, docx, volume_bytes, target)
+    report.pdfs.append(target)
+    report.pages += len(pdfmod.page_texts(target))

@@ -219,7 +219,8 @@ class _Loader:
                     title = DEFAULT_TITLE
                 ws.settings = WorkspaceSettings(
                     title=title, issuer=d.get("印发单位", DEFAULT_ISSUER),
-                    default_year=d.get("默认年度"), department_order=list(d.get("部门顺序", [])))
+                    default_year=d.get("默认年度"), department_order=list(d.get("部门顺序", [])),
+                    duplex=d.get("双面打印", True) is not False)
         depts_dir = self.root / "departments"
         if not depts_dir.is_dir():
             raise UserError(f"在 {self.root} 下没有找到 departments/ 目录",

@@ -247,3 +247,101 @@ def test_no_hebei_form_is_torn_from_its_indicator_table(pdf_build: Path, doc: st
     for text in pages:   # no page starts inside a form
         assert not re.match(r"(—\d+—)?（%）", text)
     assert forms >= 5
+
+
+# -- the volume: metadata and bookmarks ----------------------------------------------------------
+
+def _outline_titles(pdf: Path) -> list[str]:
+    """Bookmark titles LibreOffice wrote (uncompressed outline items, UTF-16 hex strings)."""
+    data = pdf.read_bytes()
+    titles = []
+    for m in re.finditer(rb"/Title\s*<([0-9A-Fa-f]+)>", data):
+        titles.append(bytes.fromhex(m.group(1).decode()).decode("utf-16"))
+    return titles
+
+
+@pytest.mark.slow
+@needs_lo
+def test_volume_pdf_has_title_author_and_a_bookmark_per_department_and_part(pdf_build: Path) -> None:
+    from perfgen.load import load_workspace
+    ws = load_workspace(pdf_build.parent).workspace
+    info = subprocess.run(["pdfinfo", str(pdf_build / "2022/volume.pdf")], capture_output=True, text=True,
+                          check=True).stdout
+    assert re.search(r"^Author:\s+" + re.escape(ws.settings.issuer) + "$", info, re.M), info
+    assert re.search(r"^Title:\s+.*2022.*汇编", info, re.M), info
+    titles = _outline_titles(pdf_build / "2022/volume.pdf")
+    names = [d.name for d in ws.departments.values() if 2022 in d.years]
+    assert names and all(n in titles for n in names), titles
+    assert {"第一部分", "第二部分"} <= set(titles), titles
+
+
+# -- PDFs are cached like the .docx outputs ------------------------------------------------------
+
+@pytest.mark.slow
+@needs_lo
+def test_only_changed_documents_are_converted_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ws = copy_shipped(tmp_path)
+    options = BuildOptions(out=ws / "build", pdf=True, years=[2021, 2025])
+    build(ws, options)
+    converted: list[str] = []
+    real = pdfmod.convert_to_pdf
+
+    def spy(files, outdir, timeout=900, jobs=1):
+        converted.extend(f.name for f in files)
+        return real(files, outdir, timeout, jobs)
+
+    monkeypatch.setattr(pdfmod, "convert_to_pdf", spy)
+    project = ws / "departments/shanhaiguan-zfw/2021/projects/cheliang-baoxianfei.yaml"
+    project.write_text(project.read_text(encoding="utf-8").replace(
+        "绩效目标: 为政法业务顺利开展提供车辆保证", "绩效目标: 为政法业务顺利开展及时提供车辆保证"), encoding="utf-8")
+    report = build(ws, options)
+    assert sorted(converted) == ["shanhaiguan-zfw.docx", "volume.docx"]
+    assert len(report.pdfs) >= 4 and all(p.is_file() for p in report.pdfs)   # + 自评表/监控表 PDFs
+    assert "及时提供车辆保证" in "".join(pdfmod.page_texts(ws / "build/2021/shanhaiguan-zfw.pdf")).replace("\n", "")
+    converted.clear()
+    assert build(ws, options).unchanged and converted == []
+
+
+# -- the volume for double-sided printing --------------------------------------------------------
+
+def _county(dest: Path, departments: int, projects: int) -> Path:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from make_workspace import write_workspace
+    finally:
+        sys.path.pop(0)
+    write_workspace(dest, departments, projects, 7, 2025)
+    return dest
+
+
+@pytest.mark.slow
+@needs_lo
+def test_duplex_volume_starts_every_department_on_an_odd_page_and_the_toc_says_so(tmp_path: Path) -> None:
+    from perfgen.load import load_workspace
+    ws = _county(tmp_path / "county", 3, 3)   # departments of 10 pages: a blank page before each next one
+    assert load_workspace(ws).workspace.settings.duplex   # 双面打印 defaults to true for the volume
+    build(ws, BuildOptions(out=ws / "build", pdf=True))
+    names = [d.name for d in sorted(load_workspace(ws).workspace.departments.values(), key=lambda d: d.id)]
+    pages = [re.sub(r"\s+", "", p) for p in pdfmod.page_texts(ws / "build/2025/volume.pdf")]
+    numbers = []
+    for p in pages:
+        m = re.search(r"—(\d+)—$", p)
+        numbers.append(int(m.group(1)) if m else None)
+    dividers, physical = {}, {}
+    for i, p in enumerate(pages):
+        for name in names:
+            if re.fullmatch(re.escape(name) + r"—\d+—", p):
+                dividers[name], physical[name] = numbers[i], i
+    assert set(dividers) == set(names), dividers
+    assert all(n % 2 == 1 for n in dividers.values()), dividers
+    # the blank left-hand pages are in the PDF, so the sheets fall right when printed
+    first = physical[names[0]]
+    assert all(physical[n] - first == dividers[n] - 1 for n in names), (physical, dividers)
+    assert len(set(dividers.values())) == 3 and max(dividers.values()) > 2 * len(names)
+    toc = "".join(pages[:4])
+    for name, n in dividers.items():
+        assert re.search(re.escape(name) + r"\.*" + str(n) + r"(?!\d)", toc), (name, n)
+    # without 双面打印 the departments follow each other directly
+    (ws / "perfgen.yaml").write_text((ws / "perfgen.yaml").read_text(encoding="utf-8") + "\n双面打印: false\n"
+                                     if (ws / "perfgen.yaml").exists() else "双面打印: false\n", encoding="utf-8")
+    assert not load_workspace(ws).workspace.settings.duplex

@@ -164,6 +164,7 @@ def _full_documents() -> dict[str, dict[str, Any]]:
     department.update({"简称": "测试政法委", "主管部门": "测试县委", "地区": "测试县", "版式": {"分项标签": True}})
     workspace = yaml.safe_load((ROOT / "tests/cases/base/perfgen.yaml").read_text("utf-8"))
     workspace["默认年度"] = 2025
+    workspace["双面打印"] = True
     return {"project": project, "goals": goals, "department": department, "workspace": workspace}
 
 

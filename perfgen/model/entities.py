@@ -193,6 +193,7 @@ class WorkspaceSettings:
     issuer: str
     default_year: int | None
     department_order: list[str]
+    duplex: bool = True   # 双面打印: departments start on odd pages of the volume
 
 
 @dataclass

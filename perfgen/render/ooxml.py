@@ -54,15 +54,16 @@ def canonicalize(root: etree._Element) -> etree._Element:
     return root
 
 
-def core_xml(title: str, year: int) -> bytes:
-    """docProps/core.xml with fixed dates derived from the year, so builds are reproducible."""
+def core_xml(title: str, year: int, author: str = "perfgen") -> bytes:
+    """docProps/core.xml with fixed dates derived from the year, so builds are reproducible. Title
+    and author become the PDF's metadata when LibreOffice exports it."""
     stamp = f"{year:04d}-01-01T00:00:00Z"
     return (
         "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
         '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
         'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
         'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        f"<dc:title>{escape(title)}</dc:title><dc:creator>perfgen</dc:creator>"
+        f"<dc:title>{escape(title)}</dc:title><dc:creator>{escape(author)}</dc:creator>"
         "<cp:lastModifiedBy>perfgen</cp:lastModifiedBy><cp:revision>1</cp:revision>"
         f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
         f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'

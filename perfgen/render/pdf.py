@@ -35,6 +35,9 @@ from perfgen.render import fonts
 _PROFILE_PREFIX = "perfgen-lo-"
 _RESTART = 81  # soffice.bin asks its launcher to restart it after creating a fresh profile
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# Keep the blank pages LibreOffice inserts before a section that starts on an odd page: without
+# them a duplex printer would put a department on a left-hand page.
+_PDF_FILTER = 'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}'
 
 
 def find_soffice() -> str | None:
@@ -122,7 +125,7 @@ def _run_soffice(soffice: str, files: list[Path], outdir: Path, timeout: float) 
         if direct:  # what the soffice script would set before starting soffice.bin
             env["SAL_ENABLE_FILE_LOCKING"] = "1"
         cmd = [program, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
-               "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(outdir), *map(str, files)]
+               "--convert-to", _PDF_FILTER, "--outdir", str(outdir), *map(str, files)]
         deadline = time.monotonic() + timeout
         output = ""
         for _attempt in range(3):

@@ -24,6 +24,7 @@ from lxml import etree
 from perfgen.errors import UserError
 from perfgen.render.compiled import Rendered, compiled, root_tag
 from perfgen.render.document import template_path
+from perfgen.render.ooxml import core_xml
 from perfgen.render.package import FIXED_DATE
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -156,14 +157,26 @@ def _merge_styles(base: bytes, extra: list[bytes]) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
+def _set_section_type(sect: etree._Element, kind: str) -> None:
+    """w:type (how the section starts) in schema order: after the header/footer references."""
+    for el in sect.findall(W + "type"):
+        sect.remove(el)
+    el = etree.Element(W + "type")
+    el.set(W + "val", kind)
+    refs = [c for c in sect if c.tag in (W + "headerReference", W + "footerReference", W + "footnotePr",
+                                         W + "endnotePr")]
+    sect.insert(sect.index(refs[-1]) + 1 if refs else 0, el)
+
+
 def cn_date(year: int) -> str:
     digits = "〇一二三四五六七八九"
     return "".join(digits[int(c)] for c in str(year)) + "年"
 
 
 def compose_volume(root: Path, year: int, title: str, issuer: str,
-                   chapters: list[Chapter]) -> tuple[bytes, list[TocEntry]]:
-    """Join the chapters into one document; TOC pages come from the chapters when known."""
+                   chapters: list[Chapter], duplex: bool = False) -> tuple[bytes, list[TocEntry]]:
+    """Join the chapters into one document; TOC pages come from the chapters when known. With
+    `duplex` (双面打印) each department is a section of its own that starts on an odd page."""
     path = template_path(root, "volume")
     from perfgen.cache import CACHE_DIR
     skeleton = compiled(path, f"volume（{path}）", root / CACHE_DIR)
@@ -195,6 +208,20 @@ def compose_volume(root: Path, year: int, title: str, issuer: str,
                                                      W + "rtlGutter", W + "docGrid", W + "printerSettings")]
         final_sect.insert(final_sect.index(later[0]) if later else len(final_sect), pgnum)
     pgnum.set(W + "start", "1")
+    if duplex:
+        _set_section_type(final_sect, "oddPage")
+    # the sections of departments 1 … n-1 end with a paragraph holding a copy of the final section's
+    # properties (footers, page setup; numbering continues)
+    chapter_sect = etree.fromstring(etree.tostring(final_sect))
+    for el in chapter_sect.findall(W + "pgNumType"):
+        chapter_sect.remove(el)
+    first_chapter_sect = etree.fromstring(etree.tostring(final_sect))   # numbering starts at 1 here
+    if duplex and len(chapters) > 1:
+        final_sect.remove(pgnum)
+
+    def chapter_end(sect: etree._Element) -> bytes:
+        return (f'<w:p><w:pPr><w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="20" '
+                f'w:lineRule="exact"/>{_unfragment(sect)}</w:pPr></w:p>').encode()
 
     entries: list[TocEntry] = []
     bodies: list[bytes] = []
@@ -207,13 +234,17 @@ def compose_volume(root: Path, year: int, title: str, issuer: str,
             extra_styles.setdefault(r.styles_id, b"")
         namespaces.update(dict(_XMLNS.findall(r.root_tag)))
         name = f"_Toc_perfgen_{k}"
-        keep = '<w:pageBreakBefore w:val="0"/>' if k == 1 else ""  # the section break already starts a page
+        # the section break already starts a page
+        keep = '<w:pageBreakBefore w:val="0"/>' if k == 1 or duplex else ""
         divider = (f'<w:p><w:pPr><w:pStyle w:val="PGDept"/>{keep}</w:pPr><w:bookmarkStart w:id="{bid}" '
                    f'w:name="{name}"/>{_run(chapter.title)}<w:bookmarkEnd w:id="{bid}"/></w:p>').encode()
         bid += 1
         entries.append(TocEntry(1, chapter.title, name, chapter.page))
         body, bid = _bookmark_parts(_page_break_first(r.body), k, chapter, bid, entries)
-        bodies.append(divider + body)
+        end = b""
+        if duplex and k < len(chapters):
+            end = chapter_end(first_chapter_sect if k == 1 else chapter_sect)
+        bodies.append(divider + body + end)
 
     first_sect_xml = _unfragment(first_sect)
     toc = toc_xml(entries, dirty=any(e.page is None for e in entries), last_ppr_extra=first_sect_xml)
@@ -248,6 +279,8 @@ def compose_volume(root: Path, year: int, title: str, issuer: str,
                 data = document_bytes
             elif info.filename == "word/styles.xml" and styles is not None:
                 data = styles
+            elif info.filename == "docProps/core.xml":   # the issuer is the author (PDF metadata)
+                data = core_xml(title, year, issuer)
             fixed = zipfile.ZipInfo(info.filename, FIXED_DATE)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
