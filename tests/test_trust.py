@@ -498,3 +498,17 @@ def test_a_full_or_closed_stdout_is_no_traceback(workspace: Path) -> None:
         cmd.stdout.close()  # like `| head -0`: the reader went away
         err = cmd.stderr.read().decode("utf-8")
         assert cmd.wait(timeout=60) in (0, 1) and "Traceback" not in err and "内部错误" not in err
+
+
+# -- 14. one problem, one message; the right words for a decimal ----------------------------------
+
+def test_a_missing_key_required_twice_by_the_schema_is_reported_once(workspace: Path) -> None:
+    path = workspace / "departments/demo/2025/projects/alpha.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  - 二级指标: 数量指标\n    三级指标:", "  - 三级指标:"), encoding="utf-8")
+    found = [f for f in load_workspace(workspace).findings if f.code == "schema.required"]
+    assert [(f.line, f.message) for f in found] == [(16, "缺少必填项“二级指标”")]
+    assert found[0].hint and "数量指标" in found[0].hint  # the copy kept is the one that says what to write
+    code, out = _run(workspace, "validate")
+    assert code == 1 and out.count("缺少必填项") == 1 and "1 个错误" in out, out
+

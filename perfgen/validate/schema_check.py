@@ -160,10 +160,16 @@ def check(doc: YamlDocument, kind: str) -> list[Finding]:
     if _fast_valid(kind, doc.data):
         return []
     findings: list[Finding] = []
+    seen: set[tuple[int | None, int | None, str]] = set()
     for error in sorted(_validator(kind).iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path))):
         if _is_blank_mark(error):
             continue
-        findings.extend(_explain(doc, kind, error))
+        for found in _explain(doc, kind, error):
+            # one problem, one message: a key required both by a mapping and by its if/then branch
+            # (an indicator's “二级指标”) fails twice in jsonschema; the first carries the field's hint
+            if (found.line, found.column, found.message) not in seen:
+                seen.add((found.line, found.column, found.message))
+                findings.append(found)
     return findings
 
 
