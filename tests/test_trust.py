@@ -512,3 +512,10 @@ def test_a_missing_key_required_twice_by_the_schema_is_reported_once(workspace: 
     code, out = _run(workspace, "validate")
     assert code == 1 and out.count("缺少必填项") == 1 and "1 个错误" in out, out
 
+
+def test_a_decimal_where_an_integer_is_expected_says_so(workspace: Path) -> None:
+    path = workspace / "departments/demo/2025/projects/alpha.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("支出计划:", "中期:\n  开始年度: 2025.5\n  结束年度: 2026\n支出计划:"), encoding="utf-8")
+    found = [f for f in load_workspace(workspace).findings if f.code == "schema.type"]
+    assert [(f.line, f.message) for f in found] == [(10, "应为整数，实际是小数 2025.5")]

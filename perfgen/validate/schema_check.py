@@ -35,6 +35,8 @@ def _type_name(value: Any) -> str:
         return "空值"
     if isinstance(value, bool):
         return "true/false"
+    if isinstance(value, (Decimal, float)) and _is_fraction(value):
+        return f"小数 {value}"  # where an integer is expected, "实际是数字" would not say what is wrong
     if isinstance(value, (int, Decimal, float)):
         return "数字"
     if isinstance(value, str):
@@ -44,6 +46,13 @@ def _type_name(value: Any) -> str:
     if isinstance(value, dict):
         return "键值对"
     return type(value).__name__
+
+
+def _is_fraction(value: Decimal | float) -> bool:
+    try:
+        return value != int(value)
+    except (ValueError, OverflowError, ArithmeticError):  # NaN, infinity
+        return False
 
 
 def _validator(kind: str) -> Any:
