@@ -44,6 +44,20 @@ def check_output(path: Path, root: Path, force: bool, option: str) -> None:
             raise UserError(f"文件 {path} 已存在，未覆盖", "确认要覆盖时加 --force；或换一个文件名。")
 
 
+def list_folder(folder: Path, root: Path) -> list[Path]:
+    """The entries of a workspace folder, or a located UserError (not a PermissionError, exit 3)
+    when it cannot be read."""
+    try:
+        return sorted(folder.iterdir())
+    except OSError as exc:
+        try:
+            rel = folder.relative_to(root).as_posix()
+        except ValueError:
+            rel = str(folder)
+        raise UserError(f"{rel}: 无法读取目录：{exc.strerror}",
+                        "检查目录的读取权限（例如 chmod u+rx 目录名）后重新运行。") from None
+
+
 class FileProblem(Exception):
     """A workspace file perfgen will not read: carries a Chinese message and hint."""
 

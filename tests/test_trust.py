@@ -519,3 +519,20 @@ def test_a_decimal_where_an_integer_is_expected_says_so(workspace: Path) -> None
     path.write_text(text.replace("支出计划:", "中期:\n  开始年度: 2025.5\n  结束年度: 2026\n支出计划:"), encoding="utf-8")
     found = [f for f in load_workspace(workspace).findings if f.code == "schema.type"]
     assert [(f.line, f.message) for f in found] == [(10, "应为整数，实际是小数 2025.5")]
+
+
+@pytest.mark.parametrize("folder", ["departments", "departments/demo/2025/projects"])
+def test_rollover_of_an_unreadable_folder_is_a_located_error(workspace: Path, folder: str,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    locked = workspace / folder
+    real = Path.iterdir
+
+    def iterdir(self: Path):  # tests may run as root, where chmod 000 does not stop reading
+        if self == locked:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+    monkeypatch.setattr(Path, "iterdir", iterdir)
+    code, out = _run(workspace, "rollover", "--all", "--from", "2025", "--to", "2026")
+    assert code == 1, out
+    assert f"{folder}: 无法读取目录" in out and "内部错误" not in out
+    assert not (workspace / "departments/demo/2026").exists()  # nothing half-copied
