@@ -536,3 +536,13 @@ def test_rollover_of_an_unreadable_folder_is_a_located_error(workspace: Path, fo
     assert code == 1, out
     assert f"{folder}: 无法读取目录" in out and "内部错误" not in out
     assert not (workspace / "departments/demo/2026").exists()  # nothing half-copied
+
+
+@pytest.mark.parametrize("target", ["departments", "departments/demo/2025", "templates/预览", "profiles", "rules/x"])
+def test_build_out_never_goes_into_the_data(workspace: Path, target: str) -> None:
+    before = sorted(p.relative_to(workspace) for p in workspace.rglob("*"))
+    code, out = _run(workspace, "build", "-q", "--out", str(workspace / target))
+    assert code == 1 and "不能指向" in out and "内部错误" not in out, out
+    assert sorted(p.relative_to(workspace) for p in workspace.rglob("*") if ".perfgen-cache" not in p.parts) \
+        == [p for p in before if ".perfgen-cache" not in p.parts]
+    assert _run(workspace, "build", "-q", "--out", str(workspace / "预览"))[0] == 0
