@@ -93,18 +93,9 @@ def _volume_title(result: LoadResult, year: int) -> str:
 
 
 def _part_headings(dy: DepartmentYear) -> list[str]:
-    """The level-2 table-of-contents entries of a department: its parts, as printed."""
+    """The level-2 table-of-contents entries of a department: its parts, as the template prints them."""
     from perfgen.render.context import department_view
-    view = department_view(dy)
-    L = view["L"]
-    heads = []
-    if "goals" in view["parts"] and view["has_goals"]:
-        heads.append(f"{view['parts']['goals']} {L.get('第一部分名称', '')}".strip())
-    if view["has_special"]:
-        heads.append(f"{view['parts']['special']} {L.get('专项资金部分名称', '')}".strip())
-    if "项目部分名称" in L:
-        heads.append(f"{view['parts']['projects']} {L.get('项目部分名称', '')}".strip())
-    return heads
+    return [part["toc"] for part in department_view(dy)["parts"]]
 
 
 # -- fingerprints: what each output depends on ----------------------------------------------------

@@ -82,7 +82,7 @@ def code_version() -> str:
     parts = [__version__.encode(), str(_FORMAT).encode()]
     for path in sorted(package.rglob("*.py")) + sorted(package.rglob("*.xml")):
         parts.append(path.read_bytes())
-    for kind in resources.SCHEMA_KINDS:
+    for kind in resources.SCHEMA_KINDS + ("layout",):
         parts.append(resources.schema_path(kind).read_bytes())
     return digest(*parts)
 
@@ -125,7 +125,7 @@ def _decode_hook(d: dict[str, Any]) -> Any:
             values = [tuple(v) if isinstance(v, list) else v for v in values]
         if len(values) != len(names):
             raise ValueError("wrong field count")
-        return cls(*values)
+        return cls(**dict(zip(names, values)))  # by name: skipped fields may come before others
     return d
 
 

@@ -57,6 +57,7 @@ class _Loader:
         self._entries: dict[str, dict[str, Any]] = {}  # rel -> its cache entry (to add built models)
         self.seen: set[str] = set()
         self._layouts: dict[str, dict[str, Any] | None] = {}
+        self._layout_keys: dict[str, list[str]] = {}  # the keys each template's layout.yaml sets
 
     # -- reading -----------------------------------------------------------------------------
     def read(self, path: Path, kind: str) -> yamlsource.YamlDocument | None:
@@ -159,48 +160,31 @@ class _Loader:
         return self._taxonomies[name]
 
     def layout_defaults(self, template: str) -> dict[str, Any] | None:
+        """The template's layout: schema defaults, then its layout.yaml (validated as data)."""
         if template not in self._layouts:
+            from perfgen.model.layout import schema_defaults
+            from perfgen.validate import layout_check
             folder = resources.find_named(self.root, "templates", template)
             data = None
             if folder is not None and (folder / "layout.yaml").exists():
                 doc, findings = yamlsource.read(folder / "layout.yaml", _rel(self.root, folder / "layout.yaml"))
                 self.result.findings.extend(findings)
-                data = doc.data if doc is not None and isinstance(doc.data, dict) else None
+                if doc is not None:
+                    own, problems = layout_check.check_file(doc)
+                    self.result.findings.extend(problems)
+                    self._layout_keys[template] = list(doc.data) if isinstance(doc.data, dict) else []
+                    data = schema_defaults()
+                    data.update(own)
             self._layouts[template] = data
         return self._layouts[template]
 
     def check_layout(self, doc: yamlsource.YamlDocument, overrides: dict[str, Any] | None,
-                     defaults: dict[str, Any], kind: str) -> dict[str, Any]:
-        """Keep the valid overrides; report unknown keys and values of the wrong type."""
-        import difflib
-        good: dict[str, Any] = {}
-        for key, value in (overrides or {}).items():
-            line, col = doc.position(("版式", key), key=True)
-            crumb = f"{schema_check.ROOT_LABEL[kind]} › 版式 › {key}"
-            if key not in defaults:
-                close = difflib.get_close_matches(key, list(defaults), n=1, cutoff=0.3)
-                hint = f"是不是要写“{close[0]}”？" if close else "可用的设置见模板目录下的 layout.yaml。"
-                self.result.findings.append(Finding(doc.rel, f"模板没有“{key}”这项版式设置", line, col, hint,
-                                                    crumb, "layout.unknown-key"))
-                continue
-            want = defaults[key]
-            ok = (isinstance(value, bool) == isinstance(want, bool)) and (
-                isinstance(value, type(want)) or (isinstance(want, int) and isinstance(value, int)))
-            if isinstance(want, list):
-                ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
-            if not ok:
-                self.result.findings.append(Finding(
-                    doc.rel, f"版式设置“{key}”应为{schema_check._type_name(want)}，实际是{schema_check._type_name(value)}",
-                    line, col, f"默认值是 {want!r}。", crumb, "layout.type"))
-                continue
-            if isinstance(value, str):
-                bad = [f for f in _format_fields(value) if f not in _LAYOUT_FIELDS]
-                if bad:
-                    self.result.findings.append(Finding(
-                        doc.rel, f"版式设置“{key}”中有不认识的占位符“{{{bad[0]}}}”", line, col,
-                        "可用的占位符：" + "、".join("{" + f + "}" for f in _LAYOUT_FIELDS), crumb, "layout.field"))
-                    continue
-            good[key] = value
+                     template: str, kind: str) -> dict[str, Any]:
+        """Keep the valid 版式 overrides; report unknown keys, wrong values and unsafe formats."""
+        from perfgen.validate import layout_check
+        good, findings = layout_check.check_overrides(doc, overrides, self._layout_keys.get(template, []), kind,
+                                                      template)
+        self.result.findings.extend(findings)
         return good
 
     # -- the workspace ------------------------------------------------------------------------
@@ -284,10 +268,10 @@ class _Loader:
             self.add(doc.rel, f"找不到指标体系“{profile}”",
                      "可用的指标体系：" + "、".join(resources.available(self.root, "profiles", ".yaml")),
                      "department.profile", line, col)
-        layout = self.check_layout(doc, d.get("版式"), defaults or {}, "department") if defaults else {}
+        layout = self.check_layout(doc, d.get("版式"), template, "department") if defaults else {}
         dept = Department(
-            id=folder.name, name=d["名称"], short_name=d.get("简称"), unit_code=d.get("单位编码"),
-            unit_name=d.get("单位名称", d["名称"]), competent_dept=d.get("主管部门"), region=d.get("地区"),
+            id=folder.name, name=d.get("名称") or folder.name, short_name=d.get("简称"), unit_code=d.get("单位编码"),
+            unit_name=d.get("单位名称", d.get("名称") or ""), named="名称" in d, competent_dept=d.get("主管部门"), region=d.get("地区"),
             template=template, profile=profile, layout=layout, source=source)
         self.result.workspace.departments[dept.id] = dept
         entries = self.listdir(folder)
@@ -320,7 +304,7 @@ class _Loader:
         else:
             doc = self.read(goals_path, "goals")
             if doc is not None:
-                goals_layout = self.check_layout(doc, doc.data.get("版式"), defaults or {}, "goals") if defaults else {}
+                goals_layout = self.check_layout(doc, doc.data.get("版式"), dept.template, "goals") if defaults else {}
                 goals = self.build_goals(doc, goals_layout, tax)
         projects: list[Project] = []
         files: set[str] = set()
@@ -398,7 +382,7 @@ class _Loader:
 
     def build_project(self, doc: yamlsource.YamlDocument, project_id: str, tax: Taxonomy | None) -> Project:
         d = doc.data
-        b = load_forms.budget(d["预算"])
+        b = load_forms.budget(d.get("预算") or {"预算数": 0})  # a form without a budget block asks for none
         indicators = load_forms.indicators(d.get("绩效指标"), doc.rel, ("绩效指标",), tax)
         e = d.get("说明")
         explanation = None
@@ -414,7 +398,7 @@ class _Loader:
             goals_local=_text(d.get("本级绩效目标")), indicators=indicators, explanation=explanation,
             office=d.get("责任科室"), competent_dept=d.get("主管部门"), implementing_unit=d.get("实施单位"),
             attribute=d.get("项目属性"), period=d.get("项目期"), source=Source(doc.rel), raw=d,
-            midterm=load_forms.midterm(d, doc.rel, tax, _text))
+            midterm=load_forms.midterm(d, doc.rel, tax, _text), fund_nature=d.get("资金性质"))
 
 
 def _entry(data: Any, usable: Any, findings: list[Finding]) -> dict[str, Any]:
@@ -434,17 +418,6 @@ def _entry_ok(entry: Any) -> dict[str, Any] | None:
             and isinstance(entry.get("same"), bool) and all(isinstance(f, Finding) for f in entry["findings"])):
         return entry
     return None
-
-
-_LAYOUT_FIELDS = ("n", "cn", "年度", "项目名称", "项目数", "合计万元", "金额万元", "开始年度", "结束年度")
-
-
-def _format_fields(fmt: str) -> list[str]:
-    from perfgen.model.layout import format_fields
-    try:
-        return format_fields(fmt)
-    except ValueError:
-        return ["{"]
 
 
 def parse_file(raw: bytes, path: Path, rel: str, kind: str, known_keys: frozenset[str]

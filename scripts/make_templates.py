@@ -154,6 +154,9 @@ def make_styles(doc) -> None:
                     keep_next=True, space_after=12)
     paragraph_style(doc, "PG Heading 1", HEITI, BODY_PT, indent_chars=2, keep_next=True)
     paragraph_style(doc, "PG Heading 2", KAITI, BODY_PT, indent_chars=2, keep_next=True)
+    # headings inside 总体绩效目标 / 分项 text (layout 正文小标题): 1、 仿宋加粗, （1） and ① 仿宋
+    paragraph_style(doc, "PG Heading 3", FANGSONG, BODY_PT, bold=True, indent_chars=2, keep_next=True)
+    paragraph_style(doc, "PG Heading 4", FANGSONG, BODY_PT, indent_chars=2, keep_next=True)
     paragraph_style(doc, "PG Center", HEITI, BODY_PT, align=WD_ALIGN_PARAGRAPH.CENTER, keep_next=True)
     paragraph_style(doc, "PG Table Title", HEITI, BODY_PT, align=WD_ALIGN_PARAGRAPH.CENTER, keep_next=True,
                     space_before=12, space_after=6)
@@ -292,6 +295,19 @@ def lines(doc, expr: str) -> None:
     tag(doc, "{%p endfor %}")
 
 
+def paragraphs(doc, expr: str) -> None:
+    """Each item of `expr` (text + level, layout 正文小标题) as a body paragraph or a nested heading."""
+    tag(doc, "{%p for line in " + expr + " %}")
+    tag(doc, "{%p if line.level == 1 %}")
+    para(doc, "{{ line.text }}", "PG Heading 3")
+    tag(doc, "{%p elif line.level > 1 %}")
+    para(doc, "{{ line.text }}", "PG Heading 4")
+    tag(doc, "{%p else %}")
+    para(doc, "{{ line.text }}", "PG Body")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endfor %}")
+
+
 def tag(doc, text: str) -> None:
     """A paragraph holding only a {%p %} tag (docxtpl removes the paragraph itself)."""
     doc.add_paragraph(text, style="PG Body")
@@ -386,41 +402,56 @@ HEBEI_A = [28] + [128 / 12] * 12   # label column + 12 equal columns
 HEBEI_B = [22.5, 25.5, 27, 30, 22.5, 28.5]   # 一级 二级 三级 描述 指标值 依据
 
 
+def _tr_if(t, row: int, flag: str, last: int) -> None:
+    """Rows `row` and `last` become {%tr if p.show.<flag> %} … {%tr endif %}: a 项目表区块 the layout may drop."""
+    _cell_text(t.rows[row].cells[0], "{%tr if p.show." + flag + " %}")
+    _cell_text(t.rows[last].cells[0], "{%tr endif %}")
+
+
 def hebei_project_table(doc) -> None:
-    t = table(doc, 7, HEBEI_A)
+    """The 项目绩效目标表: five optional blocks (项目表区块 in layout.yaml), then the indicator table."""
+    tag(doc, "{%p if p.show.head %}")
+    t = table(doc, 17, HEBEI_A)
     r = t.rows
-    # row 0: unit and 单位：元 (no borders, as printed above the form)
-    a = r[0].cells[0].merge(r[0].cells[9])
+    # 单位行: unit and 单位：元 (no borders, as printed above the form)
+    _tr_if(t, 0, "unit_line", 2)
+    a = r[1].cells[0].merge(r[1].cells[9])
     _cell_text(a, "{{ dept.unit_line }}", "PG Cell Left")
-    b = r[0].cells[10].merge(r[0].cells[12])
+    b = r[1].cells[10].merge(r[1].cells[12])
     _cell_text(b, "单位：元", "PG Cell")
     b.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _no_borders(r[0])
-    # row 1: 项目编码 / 项目名称
-    _cell_text(r[1].cells[0], "项目编码", "PG Cell Head")
-    _cell_text(r[1].cells[1].merge(r[1].cells[5]), "{{ p.code }}")
-    _cell_text(r[1].cells[6].merge(r[1].cells[7]), "项目名称", "PG Cell Head")
-    _cell_text(r[1].cells[8].merge(r[1].cells[12]), "{{ p.name }}")
-    # rows 2-3: 预算规模及资金用途
-    label = r[2].cells[0].merge(r[3].cells[0])
+    _no_borders(r[1])
+    # 编码名称: 项目编码 / 项目名称
+    _tr_if(t, 3, "code_name", 5)
+    _cell_text(r[4].cells[0], "项目编码", "PG Cell Head")
+    _cell_text(r[4].cells[1].merge(r[4].cells[5]), "{{ p.code }}")
+    _cell_text(r[4].cells[6].merge(r[4].cells[7]), "项目名称", "PG Cell Head")
+    _cell_text(r[4].cells[8].merge(r[4].cells[12]), "{{ p.name }}")
+    # 预算: 预算规模及资金用途
+    _tr_if(t, 6, "budget", 9)
+    label = r[7].cells[0].merge(r[8].cells[0])
     _cell_text(label, "预算规模及资金用途", "PG Cell Head")
     for i, (text, value) in enumerate((("预算数", "{{ p.total }}"), ("其中：财政资金", "{{ p.fiscal }}"),
                                        ("其他资金", "{{ p.other }}"))):
-        _cell_text(r[2].cells[1 + 4 * i].merge(r[2].cells[2 + 4 * i]), text, "PG Cell Head")
-        _cell_text(r[2].cells[3 + 4 * i].merge(r[2].cells[4 + 4 * i]), value)
-    _cell_text(r[3].cells[1].merge(r[3].cells[12]), "{{ p.fund_use|lines }}", "PG Cell Left")
-    # rows 4-5: 资金支出计划（%）
-    plan = r[4].cells[0].merge(r[5].cells[0])
+        _cell_text(r[7].cells[1 + 4 * i].merge(r[7].cells[2 + 4 * i]), text, "PG Cell Head")
+        _cell_text(r[7].cells[3 + 4 * i].merge(r[7].cells[4 + 4 * i]), value)
+    _cell_text(r[8].cells[1].merge(r[8].cells[12]), "{{ p.fund_use|lines }}", "PG Cell Left")
+    # 支出计划: 资金支出计划（%）
+    _tr_if(t, 10, "plan", 13)
+    plan = r[11].cells[0].merge(r[12].cells[0])
     _cell_text(plan, "资金支出计划（%）", "PG Cell Head")
     for i in range(4):
-        _cell_text(r[4].cells[1 + 3 * i].merge(r[4].cells[3 + 3 * i]), f"{{{{ p.plan_labels[{i}] }}}}", "PG Cell Head")
-        _cell_text(r[5].cells[1 + 3 * i].merge(r[5].cells[3 + 3 * i]), f"{{{{ p.plan[{i}] }}}}")
-    # row 6: 绩效目标
-    _cell_text(r[6].cells[0], "绩效目标", "PG Cell Head")
-    _cell_text(r[6].cells[1].merge(r[6].cells[12]), "{{ p.goals|lines }}", "PG Cell Left")
+        _cell_text(r[11].cells[1 + 3 * i].merge(r[11].cells[3 + 3 * i]), f"{{{{ p.plan_labels[{i}] }}}}", "PG Cell Head")
+        _cell_text(r[12].cells[1 + 3 * i].merge(r[12].cells[3 + 3 * i]), f"{{{{ p.plan[{i}] }}}}")
+    # 绩效目标
+    _tr_if(t, 14, "goals", 16)
+    _cell_text(r[15].cells[0], "绩效目标", "PG Cell Head")
+    _cell_text(r[15].cells[1].merge(r[15].cells[12]), "{{ p.goals|lines }}", "PG Cell Left")
     keep_with_next(t)   # the form stays with its indicator table (issue 12 item 3)
     doc.add_paragraph("", style="PG Spacer").paragraph_format.keep_with_next = True
-    # indicator table
+    tag(doc, "{%p endif %}")
+    # 绩效指标: the indicator table
+    tag(doc, "{%p if p.show.indicators %}")
     t = table(doc, 4, HEBEI_B)
     for cell, text in zip(t.rows[0].cells, ("一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据")):
         _cell_text(cell, text, "PG Cell Head")
@@ -434,6 +465,7 @@ def hebei_project_table(doc) -> None:
     _cell_text(row[3], "{{ r.description }}", "PG Cell Left")
     _cell_text(row[4], "{{ r.value }}")
     _cell_text(row[5], "{{ r.basis }}")
+    tag(doc, "{%p endif %}")
 
 
 def hebei_dept_table(doc) -> None:
@@ -450,13 +482,10 @@ def hebei_dept_table(doc) -> None:
         _cell_text(cell, f"{{{{ r.{field}|lines }}}}", "PG Cell Left" if field in ("l2", "l3", "note") else "PG Cell")
 
 
-def hebei(doc) -> None:
-    tag(doc, "{%p if has_goals %}")
-    p = para(doc, "{{ parts.goals }}", "PG Part")
-    p.paragraph_format.page_break_before = False
-    para(doc, "{{ L.第一部分名称 }}", "PG Part Name")
+def hebei_goals(doc) -> None:
+    """第一部分's content: 总体绩效目标, 分项绩效目标, 工作保障措施, 部门绩效文本信息."""
     para(doc, "{{ sections.overall }}", "PG Heading 1")
-    lines(doc, "overall")
+    paragraphs(doc, "overall_paras")
     tag(doc, "{%p if sections.subgoals is defined %}")
     para(doc, "{{ sections.subgoals }}", "PG Heading 1")
     tag(doc, "{%p if subgoals_header %}")
@@ -469,7 +498,7 @@ def hebei(doc) -> None:
     lines(doc, "subgoals_intro")
     tag(doc, "{%p for s in subgoals %}")
     para(doc, "{{ s.heading }}", "PG Heading 2")
-    lines(doc, "s.body")
+    paragraphs(doc, "s.paras")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endif %}")
     tag(doc, "{%p if sections.measures is defined %}")
@@ -480,15 +509,10 @@ def hebei(doc) -> None:
     para(doc, "{{ sections.dept_table }}", "PG Heading 1")
     hebei_dept_table(doc)
     tag(doc, "{%p endif %}")
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p if has_special %}")
-    para(doc, "{{ parts.special }}", "PG Part")
-    para(doc, "{{ L.专项资金部分名称 }}", "PG Part Name")
-    lines(doc, "special")
-    tag(doc, "{%p endif %}")
-    para(doc, "{{ parts.projects }}", "PG Part")
-    para(doc, "{{ L.项目部分名称 }}", "PG Part Name")
-    tag(doc, "{%p for p in projects %}")
+
+
+def hebei_project(doc) -> None:
+    """One project of a 项目 part: its written explanation (if any), then its table."""
     tag(doc, "{%p if p.explanation %}")
     tag(doc, "{%p with e = p.explanation %}")
     # each explanation starts a page, except the first, which follows its part title
@@ -520,6 +544,35 @@ def hebei(doc) -> None:
     tag(doc, "{%p if p.title %}")
     para(doc, "{{ p.title }}", "PG Table Title")
     hebei_project_table(doc)
+    tag(doc, "{%p endif %}")
+
+
+def hebei(doc) -> None:
+    """The structure comes from the layout: title line, then each 部分 (layout 部分) in order."""
+    tag(doc, "{%p if doc_title %}")
+    para(doc, "{{ doc_title }}", "PG Title")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p for part in parts %}")
+    # the part number (and, with 部分名称同行, its name) starts a page, except the first part's
+    tag(doc, "{%p if loop.first %}")
+    p = para(doc, "{{ part.heading }}", "PG Part")
+    p.paragraph_format.page_break_before = False
+    tag(doc, "{%p else %}")
+    para(doc, "{{ part.heading }}", "PG Part")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if not part.one_line %}")
+    para(doc, "{{ part.name }}", "PG Part Name")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if part.kind == 'goals' %}")
+    hebei_goals(doc)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if part.kind == 'special' %}")
+    lines(doc, "special")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if part.kind == 'projects' %}")
+    tag(doc, "{%p for p in part.projects %}")
+    hebei_project(doc)
+    tag(doc, "{%p endfor %}")
     tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")
 

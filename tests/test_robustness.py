@@ -143,7 +143,7 @@ def _full_documents() -> dict[str, dict[str, Any]]:
     """A valid document of each kind that uses every property, so every path can be broken."""
     project = yaml.safe_load((ROOT / "tests/cases/base/departments/demo/2025/projects/alpha.yaml").read_text("utf-8"))
     project.update({"主管部门": "测试县委政法委", "实施单位": "测试县委政法委", "项目属性": "公共管理类", "项目期": "1年",
-                    "责任科室": "综治办", "本级绩效目标": "本级目标。",
+                    "责任科室": "综治办", "资金性质": "专项资金", "本级绩效目标": "本级目标。",
                     "说明": {"标题": "关于测试的说明", "项目概况": "概况。", "资金安排": ["1、甲，安排5万元。"],
                              "资金安排总述": "总述。", "绩效目标": "目标。", "绩效指标": "指标。", "评价标准": "标准。",
                              "结语": "结语。"}})

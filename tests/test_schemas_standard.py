@@ -18,6 +18,7 @@ import pytest
 import yaml
 from conftest import ROOT
 
+from perfgen.scaffold.editor import PERFGEN_KEYWORDS
 from perfgen.scaffold.modelines import EDITOR_KEYWORDS, kind_of
 
 sys.path.insert(0, str(ROOT / "tests" / "editor"))
@@ -94,7 +95,7 @@ def test_ajv_strict_accepts_every_shipped_file(tmp_path: Path) -> None:
     for schema in SCHEMAS:
         by_schema.setdefault(schema, [])
     for schema, files in by_schema.items():
-        proc = subprocess.run(["node", str(script), str(schema), json.dumps(list(EDITOR_KEYWORDS)), *files],
+        proc = subprocess.run(["node", str(script), str(schema), json.dumps(list(EDITOR_KEYWORDS + PERFGEN_KEYWORDS)), *files],
                               capture_output=True, text=True, env={"NODE_PATH": str(CACHE / "node_modules"),
                                                                    "PATH": "/usr/bin:/bin:/usr/local/bin"})
         assert proc.returncode == 0, f"{schema.name}: {proc.stdout}{proc.stderr}"

@@ -86,3 +86,9 @@ def test_every_schema_property_has_chinese_title_and_description() -> None:
         schema = json.loads(path.read_text(encoding="utf-8"))
         assert schema["$schema"].endswith("2020-12/schema")
         walk(schema, path.name)
+
+
+def test_the_editor_schemas_of_the_repository_are_current() -> None:
+    """schemas/project.<profile>.schema.json follow schemas/ and profiles/ (run `perfgen schemas`)."""
+    from perfgen.validate import editor_setup
+    assert [f.format() for f in editor_setup.stale_schemas(ROOT)] == []

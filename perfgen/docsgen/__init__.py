@@ -1,7 +1,8 @@
 """The generated pages of the user guide (docs/): written from the data they describe.
 
 字段说明 comes from schemas/, 指标分类 from profiles/, 审核规则 from rules/, 模板变量 from
-render/shape.py and templates/*/layout.yaml, and 常见错误 from running perfgen itself on the invalid
+render/shape.py and templates/*/layout.yaml, 模板定制 (定义一种新的表样) from docsgen/layout_guide.md,
+schemas/layout.schema.json and the hebei-2020 test case, and 常见错误 from running perfgen itself on the invalid
 test cases and on a fresh scaffold, so none of them can drift from what perfgen accepts and prints. `perfgen docs` rewrites them; a test fails when the committed
 pages differ from what these functions produce. Only the perfgen source tree has docs/ and the test
 cases, so this is a maintainer's tool.
@@ -18,9 +19,10 @@ SOURCE = Path(__file__).resolve().parent.parent.parent
 
 
 def _generators() -> dict[str, Callable[[Path], str]]:
-    from perfgen.docsgen import errors, fields, rules, scoring, taxonomy, template_vars
+    from perfgen.docsgen import errors, fields, layouts, rules, scoring, taxonomy, template_vars
     return {"字段说明.md": fields.page, "指标分类.md": taxonomy.page, "审核规则.md": rules.page,
-            "常见错误.md": errors.page, "模板变量.md": template_vars.page, "评分规则.md": scoring.page}
+            "常见错误.md": errors.page, "模板变量.md": template_vars.page, "评分规则.md": scoring.page,
+            "模板定制.md": layouts.page}
 
 
 def names() -> list[str]:

@@ -34,6 +34,11 @@ class Part:
     blocks: list[Paragraph | Table] = field(default_factory=list)
 
 
+# kinds of Part ↔ 部分 › 内容 in the layout
+_CONTENT = {"goals": "整体绩效目标", "special": "专项资金说明", "projects": "项目"}
+_KIND = {v: k for k, v in _CONTENT.items()}
+
+
 class HebeiReader(PartReader):
     def __init__(self, doc: Document, layout: dict[str, Any], year: int, rep: Reporter):
         super().__init__(doc, layout, year, rep)
@@ -60,7 +65,7 @@ class HebeiReader(PartReader):
         return self.out
 
     def split_parts(self) -> list[Part]:
-        fmt = compile_format(self.L.get("部分标题", "第{cn}部分"))
+        fmt = compile_format(self.L["部分标题"])
         parts: list[Part] = [Part("preamble")]
         want_name = False
         for b in self.doc.blocks:
@@ -81,14 +86,24 @@ class HebeiReader(PartReader):
             return self.split_without_parts(parts[0].blocks)
         for i, part in enumerate(parts[1:], start=1):
             part.kind = self.part_kind(part, i, len(parts) - 1)
-            key_name = {"goals": "第一部分名称", "special": "专项资金部分名称", "projects": "项目部分名称"}[part.kind]
-            if part.name:
-                self.found[key_name] = part.name
+        self.found_part_names(parts[1:])
         return parts
 
+    def layout_part_name(self, kind: str) -> str:
+        """The name the layout (部分) gives the first part of this kind."""
+        content = _CONTENT[kind]
+        return next((p["名称"] for p in self.L["部分"] if p["内容"] == content), "")
+
+    def found_part_names(self, parts: list[Part]) -> None:
+        """Part names that differ from the layout's become a 部分 override (the whole list)."""
+        names = {p.kind: p.name for p in reversed(parts) if p.name}
+        if all(names.get(k, self.layout_part_name(k)) == self.layout_part_name(k) for k in _CONTENT):
+            return
+        self.found["部分"] = [dict(part, 名称=names.get(_KIND[part["内容"]], part["名称"])) for part in self.L["部分"]]
+
     def part_kind(self, part: Part, number: int, count: int) -> str:
-        for kind, key_name in (("goals", "第一部分名称"), ("special", "专项资金部分名称"), ("projects", "项目部分名称")):
-            if key(part.name) == key(self.L.get(key_name, "")):
+        for kind in ("goals", "special", "projects"):
+            if key(part.name) == key(self.layout_part_name(kind)):
                 return kind
         words = vocab()["部分关键字"]
         for kind, key_name in (("special", "专项资金部分名称"), ("projects", "项目部分名称"), ("goals", "第一部分名称")):

@@ -96,7 +96,10 @@ def layout_defaults(root: Path, template: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise UserError(f"找不到模板“{template}”的版式设置（templates/{template}/layout.yaml）",
                         "可用的模板：" + "、".join(resources.available(root, "templates")))
-    return data
+    from perfgen.model.layout import schema_defaults
+    layout = schema_defaults()  # the same complete layout the renderer reads (one source of defaults)
+    layout.update(data)
+    return layout
 
 
 # -- recognising the layout -----------------------------------------------------------------------

@@ -77,6 +77,7 @@ class Project:
     source: Source
     midterm: Midterm | None = None   # before raw: the cache stores fields in order, raw excluded
     raw: dict[str, Any] = field(repr=False, default_factory=dict)
+    fund_nature: str | None = None  # 资金性质: which 部分 of the layout holds the project
 
     @property
     def real_indicators(self) -> list[Indicator]:
@@ -168,6 +169,7 @@ class Department:
     layout: dict[str, Any]
     source: Source
     years: dict[int, DepartmentYear] = field(default_factory=dict)
+    named: bool = True  # 名称 was written (else `name` is the folder id, for lists and the volume)
 
 
 @dataclass

@@ -1,15 +1,33 @@
-"""Layout settings (版式): the wording and numbering a template prints, kept as data.
+"""Layout settings (版式): the structure, wording and numbering a template prints, kept as data.
 
-Each template folder has a layout.yaml with defaults; a department (department.yaml) and a year
-(goals.yaml) may override any key under 版式. Formats are str.format strings whose fields are
-named in Chinese ({年度}, {项目名称}) plus {n} (1, 2, 3) and {cn} (一, 二, 三).
+One source: schemas/layout.schema.json names every key, its type, the {fields} its format
+receives (x-fields) and its default; templates/<name>/layout.yaml sets the keys that template
+prints (a key it does not set keeps the schema default, and is not the template's to override);
+a department (department.yaml) and a year (goals.yaml) override any of the template's keys under
+版式. Formats are str.format strings whose fields are named in Chinese ({年度}, {项目名称}) plus
+{n} (1, 2, 3) and {cn} (一, 二, 三); format specs, conversions and attribute access are refused.
+
+API for templates and views (see the layout schema for the meaning of each key):
+- `schema_defaults()`: every key's default; `key_schema(key)`: one key's schema.
+- `format_problem(fmt, fields)`: why a format string is unsafe or uses a field it does not get
+  (perfgen/safeformat.py, shared with perfgen.yaml 标题 and the review rules' messages).
+- `BLOCK_FIELDS`: which project fields each 项目表区块 prints (so which are required).
+- `fill`, `number_fields`, `chinese_number`, `merge`.
 """
 from __future__ import annotations
 
 import string
 from typing import Any
 
+from perfgen import safeformat
+
 _DIGITS = "零一二三四五六七八九"
+
+# The project fields each block of a project table prints: a field is required only if the
+# department's form prints a block that shows it (validate/rules.py).
+BLOCK_FIELDS: dict[str, tuple[str, ...]] = {
+    "单位行": (), "编码名称": (), "预算": ("预算",), "支出计划": (), "绩效目标": (), "绩效指标": (),
+}
 
 
 def chinese_number(n: int) -> str:
@@ -39,9 +57,32 @@ def format_fields(fmt: str) -> list[str]:
     return [name for _, name, _, _ in string.Formatter().parse(fmt) if name]
 
 
+def format_problem(fmt: str, fields: list[str] | tuple[str, ...]) -> tuple[str, str] | None:
+    """(message, hint) when `fmt` is not a plain format over `fields`; None when it is safe.
+
+    The one checker for user formats (perfgen/safeformat.py): only bare {名称} fields, so no
+    {n:>300000000} (a 5 GB string), no {n!r}, no {年度.__class__}, no positional {} or {0}."""
+    problem = safeformat.check(fmt, fields)
+    return None if problem is None else (problem.message, problem.hint)
+
+
+_NUMBERING = {"n": "[0-9]+", "cn": "[一二三四五六七八九十百]+", "圈": "[\u2460-\u2473]"}
+
+
+def heading_level(line: str, numberings: list[str]) -> int:
+    """0 for a body paragraph; k when `line` starts with the k-th numbering of 正文小标题."""
+    import re
+    for level, fmt in enumerate(numberings, start=1):
+        pattern = "".join(re.escape(literal) + (_NUMBERING.get(name, "") if name is not None else "")
+                          for literal, name, _, _ in string.Formatter().parse(fmt))
+        if re.match(pattern, line.lstrip()):
+            return level
+    return 0
+
+
 def fill(fmt: str, **values: Any) -> str:
-    """Fill a layout format; an unknown placeholder is a user error reported by validation first."""
-    return fmt.format(**values)
+    """Fill a layout format without str.format; formats are checked by validation first."""
+    return safeformat.fill(fmt, values)
 
 
 def merge(defaults: dict[str, Any], *overrides: dict[str, Any] | None) -> dict[str, Any]:
@@ -50,3 +91,27 @@ def merge(defaults: dict[str, Any], *overrides: dict[str, Any] | None) -> dict[s
         if o:
             result.update(o)
     return result
+
+
+def schema() -> dict[str, Any]:
+    from perfgen import resources
+    return resources.schema("layout")
+
+
+def key_schema(key: str) -> dict[str, Any] | None:
+    sub = schema()["properties"].get(key)
+    return sub if isinstance(sub, dict) else None
+
+
+def key_fields(key: str) -> list[str] | None:
+    """The {fields} the format of `key` receives, or None when the value is not a format."""
+    sub = key_schema(key)
+    return list(sub["x-fields"]) if sub is not None and "x-fields" in sub else None
+
+
+def schema_defaults() -> dict[str, Any]:
+    """Every layout key with the value it has when a template's layout.yaml does not set it.
+
+    Keys without a default (表格行, 部门整体部分 …) mean something by their absence ("print all")."""
+    import copy
+    return {k: copy.deepcopy(v["default"]) for k, v in schema()["properties"].items() if "default" in v}

@@ -35,6 +35,16 @@ PROJECT = {
     "plan": ["各节点累计支出比例，如 25.00%"], "goals": ["绩效目标"], "goals_local": ["年度绩效目标（含本级）"],
     "competent": "主管部门", "implementing": "实施单位", "attribute": "项目属性", "period": "项目期",
     "rows": [ROW], "has_table": "是否印指标表", "explanation": EXPLANATION,
+    "show": {"unit_line": "是否印单位行（版式“项目表区块”）", "code_name": "是否印项目编码和名称一行",
+             "budget": "是否印预算规模及资金用途", "plan": "是否印资金支出计划", "goals": "是否印绩效目标",
+             "indicators": "是否印绩效指标表", "head": "是否印指标表上方的表（以上任一区块）"},
+}
+
+PART = {
+    "kind": "这一部分的内容：goals（整体绩效目标）、special（专项资金说明）、projects（项目）",
+    "number": "部分编号，如“第一部分”", "name": "部分名称（版式“部分”）", "one_line": "编号和名称是否印在同一行",
+    "heading": "部分标题行：同行时为“第一部分  部门整体绩效目标”，否则为编号", "toc": "目录中这一部分的文字",
+    "projects": [PROJECT],
 }
 
 # The national 申报表 forms (财预〔2015〕88号 family; render/national.py). None for other forms.
@@ -60,12 +70,15 @@ DEPARTMENT_VIEW: dict[str, Any] = {
     "dept": {"id": "部门 id", "name": "部门全称", "short_name": "简称（无则为全称）", "unit_code": "单位编码",
              "unit_name": "单位名称", "unit_line": "单位编码+单位名称（项目表表头）"},
     "L": LAYOUT,
-    "parts": {"goals": "第一部分的“第N部分”", "special": "专项资金部分的“第N部分”", "projects": "项目部分的“第N部分”"},
+    "doc_title": "文档标题行（版式“文档标题”，空串表示不印）",
+    "parts": [PART],
     "sections": {"overall": "如“一、总体绩效目标”", "subgoals": "如“二、分项绩效目标”", "measures": "如“三、工作保障措施”",
                  "dept_table": "如“四、部门绩效文本信息”"},
     "overall": ["总体绩效目标（每段一项）"],
+    "overall_paras": [{"text": "一段文字", "level": "0 为正文段落；1、2… 为第几级小标题（版式“正文小标题”）"}],
     "subgoals_intro": ["分项绩效目标引言"],
-    "subgoals": [{"heading": "分项标题（含编号和金额）", "body": ["分项正文（含“职责描述：”等标签）"]}],
+    "subgoals": [{"heading": "分项标题（含编号和金额）", "body": ["分项正文（含“职责描述：”等标签）"],
+                  "paras": [{"text": "一段文字", "level": "0 为正文段落；1、2… 为第几级小标题"}]}],
     "subgoals_header": "是否印分项抬头",
     "subgoals_summary": "分项汇总句，如“2025年专项项目12个，项目经费共407.257万元。”",
     "measures": ["工作保障措施"],
@@ -74,7 +87,7 @@ DEPARTMENT_VIEW: dict[str, Any] = {
     "special": ["专项资金说明"],
     "has_special": "是否有专项资金部分",
     "has_goals": "是否有第一部分",
-    "projects": [PROJECT],
+    "projects": [PROJECT],  # every project, in part order (forms without parts print this list)
     "project_count": "项目个数",
     "total_wan": "项目经费合计（万元）",
     "title": "表名（宁夏附件3：“2024年部门项目支出预算绩效目标表”）",
@@ -87,7 +100,7 @@ VOLUME_VIEW: dict[str, Any] = {
 }
 
 # Optional keys: present only when the document has that part (templates test them with `is defined`).
-OPTIONAL = {("parts", "special"), ("sections", "subgoals"), ("sections", "measures"), ("sections", "dept_table")}
+OPTIONAL = {("sections", "subgoals"), ("sections", "measures"), ("sections", "dept_table")}
 
 
 def view_for(template_name: str) -> dict[str, Any]:

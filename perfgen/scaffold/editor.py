@@ -24,6 +24,8 @@ from perfgen import resources, yamlsource
 from perfgen.model.taxonomy import Taxonomy, taxonomy_from_data
 
 EDITOR_KEYWORDS = ("errorMessage", "patternErrorMessage", "defaultSnippets", "markdownDescription")
+# Annotations perfgen itself reads from its schemas (x-fields: the fields a layout format string receives).
+PERFGEN_KEYWORDS = ("x-fields",)
 MODELINE_RE = re.compile(r"^#\s*yaml-language-server:\s*\$schema=(\S*)\s*$")
 MODELINE = "# yaml-language-server: $schema={target}"
 
@@ -115,7 +117,7 @@ def modeline_target(root: Path, rel: str, kind: str, profile: str | None = None)
 
 def profile_schema(tax: Taxonomy) -> dict[str, Any]:
     """The project schema with this profile's categories as enums (and each 一级's own 二级 list)."""
-    schema = copy.deepcopy(resources.schema_file("project"))
+    schema = copy.deepcopy(resources.schema("project"))
     schema["$id"] = schema["$id"].replace("project.schema.json", f"project.{tax.name}.schema.json")
     schema["title"] = f"预算项目绩效目标（projects/<项目>.yaml，指标体系：{tax.title}）"
     item = schema["properties"]["绩效指标"]["items"]
@@ -129,27 +131,37 @@ def profile_schema(tax: Taxonomy) -> dict[str, Any]:
     listing = "；".join(f"{l1}：{'、'.join(l2s)}" for l1, l2s in tax.levels)
     props["二级指标"] = dict(props["二级指标"], enum=level2 + short + aliases,
                           errorMessage=f"请填写二级指标：按“{tax.title}”从下列名称中选一个——{listing}。")
-    pairs = []
+    pairs = []  # a written 一级指标 must be the one its 二级指标 belongs to (flagged where validate flags it)
     for l1, l2s in tax.levels:
         allowed = [n for n in level2 + short + aliases if tax.level1_of(n) == l1]
-        pairs.append({"if": {"properties": {"一级指标": {"const": l1}}, "required": ["一级指标"]},
-                      "then": {"properties": {"二级指标": {"enum": allowed,
-                                                       "errorMessage": f"“{l1}”下的二级指标只能是：{'、'.join(l2s)}。"}}}})
+        pairs.append({"if": {"properties": {"二级指标": {"enum": allowed}}, "required": ["二级指标"]},
+                      "then": {"properties": {"一级指标": {"const": l1, "errorMessage":
+                          f"按“{tax.title}”，{'、'.join(l2s)}属于“{l1}”；改为“{l1}”，或删去一级指标由二级指标确定。"}}}})
     item["allOf"] = pairs
     return schema
 
 
 def generated(root: Path) -> dict[str, str]:
-    """schemas/<name> → text for every schema the workspace's editor uses."""
+    """schemas/<name> → text for every schema the workspace's editor uses.
+
+    Written with every `$ref` inlined: yaml-language-server's completion drops the keys beside a
+    `$ref` (a text field's `type`), and then inserts a bare key that breaks the file."""
     files: dict[str, str] = {}
     for kind in resources.SCHEMA_KINDS:
-        files[f"schemas/{kind}.schema.json"] = resources.schema_path(kind).read_text(encoding="utf-8")
+        shipped = resources.schema_path(kind)
+        if (root / "schemas" / shipped.name).resolve() == shipped.resolve():  # perfgen's own tree: the source
+            files[f"schemas/{kind}.schema.json"] = shipped.read_text(encoding="utf-8")
+        else:
+            files[f"schemas/{kind}.schema.json"] = _dump(resources.schema(kind))
     for name in resources.available(root, "profiles", ".yaml"):
         tax = _taxonomy(root, name)
         if tax is not None:
-            files[f"schemas/{schema_name('project', name)}"] = \
-                json.dumps(profile_schema(tax), ensure_ascii=False, indent=2) + "\n"
+            files[f"schemas/{schema_name('project', name)}"] = _dump(profile_schema(tax))
     return files
+
+
+def _dump(schema: dict[str, Any]) -> str:
+    return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
 
 
 def settings_schemas(root: Path) -> dict[str, list[str]]:

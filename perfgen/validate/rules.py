@@ -31,7 +31,7 @@ def budget_sum(result: LoadResult) -> Iterator[Finding]:
     for dy in _years(result):
         for p in dy.projects:
             b = p.budget
-            raw = p.raw["预算"]
+            raw = p.raw.get("预算", {})
             if "财政资金" in raw and "其他资金" in raw and b.fiscal + b.other != b.total:
                 yield result.finding(
                     p.source, ("预算", "预算数"),
@@ -219,7 +219,35 @@ def xml_characters(result: LoadResult) -> Iterator[Finding]:
                                "从 Word 复制的文字请先粘贴到记事本再复制。")
 
 
-RULES: list[Rule] = [xml_characters, budget_sum, spending_plan, taxonomy_pairs, value_syntax, unique_codes_and_ids, references]
+def printed_fields(result: LoadResult) -> Iterator[Finding]:
+    """A field is required when the department's form prints it (版式 项目表区块, 分项抬头)."""
+    from perfgen.model.layout import BLOCK_FIELDS
+    from perfgen.render.context import part_projects
+    for dy in _years(result):
+        blocks = dy.layout.get("项目表区块", [])
+        d = dy.department
+        if not d.named and ("单位行" in blocks or dy.layout.get("分项抬头")):
+            where = "项目表的单位行" if "单位行" in blocks else "分项抬头"
+            yield result.finding(d.source, (), "缺少必填项“名称”",
+                                 f"本部门的表样在{where}印部门名称：添加“名称: …”（部门的正式全称）。", "rule.form-field")
+        for p in dy.projects:
+            for block in blocks:
+                for key in BLOCK_FIELDS.get(block, ()):
+                    if key not in p.raw:
+                        yield result.finding(p.source, (), f"缺少必填项“{key}”",
+                                             f"本部门的表样印“{block}”区块，要填写“{key}”；"
+                                             "表样不印这一块时，在版式“项目表区块”中去掉它。", "rule.form-field")
+        if dy.layout.get("部分") and any(part["内容"] == "项目" for part in dy.layout["部分"]):
+            held = {p.id for ps in part_projects(dy) for p in ps}
+            for p in dy.projects:
+                if p.id not in held:
+                    yield result.finding(p.source, ("资金性质",) if p.fund_nature else ("项目名称",),
+                                         f"项目不属于版式中的任何部分（资金性质：{p.fund_nature or '未填写'}）",
+                                         "改正“资金性质”，或在版式“部分”中加一个收这类项目的部分"
+                                         "（不写“资金性质”的部分收其余所有项目）。", "rule.part")
+
+
+RULES: list[Rule] = [xml_characters, budget_sum, printed_fields, spending_plan, taxonomy_pairs, value_syntax, unique_codes_and_ids, references]
 RULES += form_rules.RULES  # 中期, 年度主要任务 and split 指标值 of the national forms
 
 

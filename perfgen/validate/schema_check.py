@@ -24,7 +24,7 @@ from perfgen.yamlsource import YamlDocument
 MUST_FILL_PATTERN = "^(?!\\s*待填写)"
 
 ROOT_LABEL = {"workspace": "工作区设置", "department": "部门", "goals": "年度目标", "project": "项目",
-              "results": "结果"}
+              "results": "结果", "layout": "版式设置"}
 
 _TYPE_CN = {"string": "文字", "number": "数字", "integer": "整数", "boolean": "true 或 false",
             "object": "“字段: 值”形式的键值对", "array": "列表（每项以“- ”开头）", "null": "空值"}
@@ -76,7 +76,7 @@ def _fast_valid(kind: str, data: Any) -> bool:
     if fn is None:
         import fastjsonschema
         schema = {k: v for k, v in resources.schema(kind).items() if k not in ("$schema", "$id")}
-        fn = _FAST[kind] = fastjsonschema.compile(schema)
+        fn = _FAST[kind] = fastjsonschema.compile(schema, use_default=False)  # never write defaults into user data
     try:
         fn(data)
         return True

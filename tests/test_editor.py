@@ -1,0 +1,90 @@
+"""The editor catches what validate catches, in Chinese (issue 13), driven as VS Code drives it.
+
+A small LSP client (tests/editor/lsp.py) runs yaml-language-server over stdio with a Chinese UI;
+the server is installed from npm into a cache directory when node is available (.ci/run installs
+node/npm), otherwise these tests are skipped with the reason. tests/editor/measure.py counts the
+same things for the closing note: `python3 tests/editor/measure.py .`.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import CASES, ROOT
+
+sys.path.insert(0, str(ROOT / "tests" / "editor"))
+import measure  # noqa: E402
+from lsp import Client, install  # noqa: E402
+
+pytestmark = [pytest.mark.slow, pytest.mark.acceptance]
+
+
+@pytest.fixture(scope="module")
+def server() -> None:
+    why = install()
+    if why:
+        pytest.skip(why)
+
+
+@pytest.fixture(scope="module")
+def counts(server: None) -> measure.Counts:
+    c = measure.Counts()
+    with Client(ROOT) as client:
+        measure.measure_shipped(client, ROOT, c)
+        project = sorted((ROOT / "departments").rglob("projects/*.yaml"))[0]
+        measure.measure_completion(client, project, c)
+        measure.measure_hover(client, ROOT, c)
+    return c
+
+
+def test_every_shipped_file_opens_without_a_diagnostic(counts: measure.Counts) -> None:
+    assert counts.shipped_files >= 50
+    assert counts.shipped_messages == []
+
+
+def test_accepting_any_completion_leaves_valid_yaml(counts: measure.Counts) -> None:
+    assert counts.completions >= 10
+    assert counts.completion_failures == []
+
+
+def test_hover_says_what_each_field_is(counts: measure.Counts) -> None:
+    """版式 keys are layout settings (schemas/layout.schema.json, not referenced by the data schemas)."""
+    layout_keys = [f for f in counts.hover_failures if f.startswith("department.yaml:") or f.startswith("goals.yaml:")
+                   and "（空）" in f]
+    others = [f for f in counts.hover_failures if f not in layout_keys]
+    assert others == []
+    assert counts.hover_specific >= 600
+
+
+# Broken files the editor must flag at perfgen's line with a Chinese message.
+EDITOR_CASES = ["wrong-type-amount", "taxonomy-level2", "taxonomy-pair", "unknown-key", "missing-required",
+                "plan-over-100", "string-instead-of-mapping"]
+
+
+@pytest.mark.parametrize("case", EDITOR_CASES)
+def test_a_broken_file_is_flagged_where_validate_flags_it(case: str, server: None, tmp_path: Path) -> None:
+    c = measure.Counts()
+    measure.measure_broken(ROOT, [CASES / "invalid" / case], tmp_path, c)
+    assert c.broken_cases == 1
+    assert c.broken_report == []
+
+
+def test_a_fresh_scaffold_shows_only_the_blank_marks(server: None, tmp_path: Path) -> None:
+    """init + new department + new project: every diagnostic is a “请填写” mark on a 待填写 line."""
+    import subprocess
+    root = tmp_path / "ws"
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin:/usr/local/bin"}
+    for args in (["init", str(root)], ["--root", str(root), "new", "department", "x"],
+                 ["--root", str(root), "new", "project", "x", "p1"]):
+        subprocess.run([sys.executable, "-m", "perfgen", *args], env=env, check=True, capture_output=True)
+    with Client(root) as client:
+        for path in sorted(root.rglob("*.yaml")):
+            lines = path.read_text(encoding="utf-8").split("\n")
+            blanks = {n for n, line in enumerate(lines) if "待填写" in line and not line.lstrip().startswith("#")}
+            diags = client.diagnose(path)
+            for d in diags:
+                line = d["range"]["start"]["line"]
+                assert d["message"].startswith("请填写"), (path.name, line + 1, d["message"])
+                assert line in blanks, (path.name, line + 1, d["message"])
+            assert {d["range"]["start"]["line"] for d in diags} == blanks, path.name

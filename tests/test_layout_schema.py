@@ -1,0 +1,66 @@
+"""The layout schema is the one home of layout keys and defaults; shipped layouts are valid data."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from perfgen import resources, yamlsource
+from perfgen.model import layout as layout_model
+from perfgen.validate import layout_check
+
+ROOT = Path(__file__).resolve().parent.parent
+LAYOUTS = sorted((ROOT / "templates").glob("*/layout.yaml"))
+
+
+@pytest.mark.parametrize("key", list(layout_model.schema()["properties"]))
+def test_every_key_is_documented_with_a_valid_default(key: str) -> None:
+    sub = layout_model.key_schema(key)
+    assert sub is not None
+    assert sub["title"] and len(sub["description"]) > 10
+    if "default" not in sub:  # its absence means something, and the description says what
+        assert "没有默认值" in sub["description"]
+        return
+    jsonschema.validate({key: sub["default"]}, resources.schema("layout"))
+    if "x-fields" in sub:
+        formats = sub["default"] if isinstance(sub["default"], list) else [sub["default"]]
+        assert all(layout_model.format_problem(f, sub["x-fields"]) is None for f in formats)
+
+
+@pytest.mark.parametrize("path", LAYOUTS, ids=[p.parent.name for p in LAYOUTS])
+def test_shipped_layouts_are_valid(path: Path) -> None:
+    doc, findings = yamlsource.read(path, path.name)
+    assert doc is not None and findings == []
+    own, problems = layout_check.check_file(doc)
+    assert [f.format() for f in problems] == []
+    assert set(own) == set(doc.data)
+
+
+def test_checking_a_layout_does_not_write_schema_defaults_into_it(tmp_path: Path) -> None:
+    path = tmp_path / "layout.yaml"
+    path.write_text("附件标记: 附件3\n", encoding="utf-8")
+    doc, _ = yamlsource.read(path, "layout.yaml")
+    assert doc is not None
+    layout_check.check_file(doc)
+    assert doc.data == {"附件标记": "附件3"}
+
+
+@pytest.mark.parametrize("fmt, fields, words", [
+    ("{n}.{项目名称}", ["n", "项目名称"], None),
+    ("{{字面}}{n}", ["n"], None),
+    ("{项目数}", ["n"], "没有“{项目数}”"),
+    ("{n:>300000000}", ["n"], "格式说明"),
+    ("{n!r}", ["n"], "格式说明"),
+    ("{年度.__class__.__mro__}", ["年度"], "不能有“.”"),
+    ("{0}", ["年度"], "没有名称"),
+    ("{}", ["年度"], "没有名称"),
+    ("{", ["年度"], "不成对"),
+    ("}", ["年度"], "不成对"),
+])
+def test_format_problem(fmt: str, fields: list[str], words: str | None) -> None:
+    problem = layout_model.format_problem(fmt, fields)
+    if words is None:
+        assert problem is None
+    else:
+        assert problem is not None and words in problem[0]
