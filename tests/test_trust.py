@@ -546,3 +546,28 @@ def test_build_out_never_goes_into_the_data(workspace: Path, target: str) -> Non
     assert sorted(p.relative_to(workspace) for p in workspace.rglob("*") if ".perfgen-cache" not in p.parts) \
         == [p for p in before if ".perfgen-cache" not in p.parts]
     assert _run(workspace, "build", "-q", "--out", str(workspace / "预览"))[0] == 0
+
+
+@pytest.mark.parametrize("where", ["版式", "layout.yaml"])
+def test_an_empty_milestone_list_is_a_located_error_not_the_templates_fault(workspace: Path, where: str) -> None:
+    import shutil
+
+    from conftest import ROOT
+    if where == "版式":
+        rel = "departments/demo/department.yaml"
+        path = workspace / rel
+        path.write_text(path.read_text(encoding="utf-8") + "版式:\n  支出计划节点: []\n", encoding="utf-8")
+    else:
+        rel = "templates/hebei/layout.yaml"
+        shutil.copytree(ROOT / "templates/hebei", workspace / "templates/hebei", dirs_exist_ok=True)
+        path = workspace / rel
+        text = path.read_text(encoding="utf-8")
+        assert "支出计划节点: [3月底, 6月底, 10月底, 12月底]" in text
+        path.write_text(text.replace("支出计划节点: [3月底, 6月底, 10月底, 12月底]", "支出计划节点: []"), encoding="utf-8")
+    line = path.read_text(encoding="utf-8").splitlines().index("支出计划节点: []" if where != "版式" else
+                                                               "  支出计划节点: []") + 1
+    for args in (["validate"], ["build", "-q"]):
+        code, out = _run(workspace, *args)
+        assert code == 1, out
+        assert f"{rel}:{line}:" in out and "项数太少（0 项，至少 4 项）" in out, out
+        assert "模板 hebei" not in out and "minItems" not in out

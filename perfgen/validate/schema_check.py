@@ -289,6 +289,9 @@ def _explain_simple(doc: YamlDocument, kind: str, error: ValidationError, findin
         yield finding(f"应为 {error.validator_value}", desc, code="schema.const")
     elif v == "uniqueItems":
         yield finding("列表中有重复项", "每一项只写一次。", code="schema.unique")
+    elif v == "minItems":
+        yield finding(f"项数太少（{len(value)} 项，至少 {error.validator_value} 项）", desc or "请补全列表中的各项。",
+                      code="schema.min-items")
     elif v == "maxItems":
         yield finding(f"项数过多（上限 {error.validator_value}）", "请检查是否重复粘贴。", code="schema.max-items")
     else:
