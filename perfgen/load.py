@@ -150,12 +150,11 @@ class _Loader:
             if path is not None:
                 doc, findings = yamlsource.read(path, _rel(self.root, path))
                 self.result.findings.extend(findings)
-                if doc is not None:
-                    try:
-                        tax = taxonomy_from_data(name, doc.data)
-                    except (KeyError, TypeError):
-                        self.add(doc.rel, "指标体系文件格式不对", "应包含“一级指标”列表，每项有“名称”和“二级指标”。",
-                                 "profile.format", 1)
+                problems = schema_check.check(doc, "profile") if doc is not None else []
+                self.result.findings.extend(problems)  # a profile is data with its own schema
+                if doc is not None and not problems:
+                    self.result.docs.setdefault(doc.rel, doc)
+                    tax = taxonomy_from_data(name, doc.data)
             self._taxonomies[name] = tax
         return self._taxonomies[name]
 
@@ -263,7 +262,11 @@ class _Loader:
             self.add(doc.rel, f"找不到模板“{template}”", "可用的模板：" + "、".join(resources.department_templates(self.root)),
                      "department.template", line, col)
         tax = self.taxonomy(profile)
-        if tax is None:
+        if tax is None and resources.find_named(self.root, "profiles", profile, ".yaml") is not None:
+            line, col = doc.position(("指标体系",))
+            self.add(doc.rel, f"指标体系“{profile}”的文件有错误，无法使用", "先按同时列出的提示修好指标体系文件。",
+                     "department.profile", line, col)
+        elif tax is None:
             line, col = doc.position(("指标体系",))
             self.add(doc.rel, f"找不到指标体系“{profile}”",
                      "可用的指标体系：" + "、".join(resources.available(self.root, "profiles", ".yaml")),

@@ -326,7 +326,7 @@ def load_fast(text: str) -> Any:
         raise _Unusual
     try:
         return yaml.load(text, Loader=_FastLoader)  # noqa: S506 - our loader derives from CSafeLoader
-    except (yaml.YAMLError, _Unusual):
+    except (yaml.YAMLError, _Unusual, ValueError):  # ValueError: an int beyond 4300 digits
         raise _Unusual from None
 
 

@@ -26,6 +26,8 @@ _OPTIONS = {"update_snapshots": False}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--fuzz-minutes", type=float, default=None,
+                     help="run the workspace mutation fuzzer (tests/test_fuzz.py) this long instead of ~1 minute")
     parser.addoption("--update-snapshots", action="store_true",
                      help="write tests/snapshots/ from this run instead of comparing with them")
     parser.addoption("--require-acceptance", action="store_true",

@@ -19,6 +19,7 @@ from perfgen.importer.normalize import key
 from perfgen.importer.report import Reporter
 from perfgen.importer.result import ImportedDocument
 from perfgen.model.taxonomy import Taxonomy, taxonomy_from_data
+from perfgen.validate import schema_check
 
 
 def _read_yaml(path: Path) -> Any:
@@ -33,10 +34,8 @@ def taxonomies(root: Path) -> dict[str, Taxonomy]:
     for name in resources.available(root, "profiles", ".yaml"):
         path = resources.find_named(root, "profiles", name, ".yaml")
         data = _read_yaml(path) if path else None
-        try:
-            out[name] = taxonomy_from_data(name, data)  # type: ignore[arg-type]  # None/odd data: caught below
-        except (KeyError, TypeError, AttributeError):
-            continue
+        if isinstance(data, dict) and schema_check.valid("profile", data):  # perfgen validate reports bad ones
+            out[name] = taxonomy_from_data(name, data)
     return out
 
 

@@ -26,7 +26,7 @@ import jinja2
 from lxml import etree
 
 from perfgen.errors import UserError
-from perfgen.render import engine
+from perfgen.render import engine, limits
 from perfgen.render.ooxml import canonicalize, core_xml
 from perfgen.render.package import FIXED_DATE
 
@@ -64,6 +64,7 @@ class CompiledTemplate:
                            if k.endswith(".xml"))
         self.env = engine.make_environment()
         self.parts: dict[str, jinja2.Template] = {}
+        self.sources: dict[str, str] = {}  # patched XML, for naming the tag of a runtime error
         if not self.classic:
             for name, patched in self._patched(data, cache_dir).items():
                 problem = engine.misplaced_tag(patched)
@@ -71,6 +72,7 @@ class CompiledTemplate:
                     raise engine.broken_output_error(problem, label)
                 try:
                     self.parts[name] = self.env.from_string(patched)
+                    self.sources[name] = patched
                 except jinja2.TemplateSyntaxError as exc:
                     exc.docx_context = [re.sub(r"<[^>]+>", "", line) for line in  # type: ignore[attr-defined]
                                         patched.splitlines()[max(exc.lineno - 4, 0):exc.lineno + 3]]
@@ -110,7 +112,7 @@ class CompiledTemplate:
         document = ""
         for name, template in self.parts.items():
             try:
-                xml = template.render(context)
+                xml = limits.render(self.env, template, context, self.label, self.sources.get(name))
             except jinja2.TemplateError as exc:
                 raise engine.template_error(exc, self.label) from None
             xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)

@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 from markupsafe import Markup, escape
 
 from perfgen.errors import UserError
+from perfgen.render.limits import LimitedSandbox, runtime_error, start
 from perfgen.render.xmltext import xml_safe
 
 _BREAK = '</w:t><w:br/><w:t xml:space="preserve">'
@@ -70,9 +70,9 @@ def lines_filter(value: Any) -> Markup:
     return Markup(_BREAK).join(_text_markup(xml_safe(p)) for p in parts)
 
 
-def make_environment() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True, finalize=_finalize,
-                               keep_trailing_newline=True)
+def make_environment() -> LimitedSandbox:
+    env = LimitedSandbox(undefined=jinja2.StrictUndefined, autoescape=True, finalize=_finalize,
+                         keep_trailing_newline=True)  # the sandbox with time and size limits (limits.py)
     env.filters["lines"] = lines_filter
     return env
 
@@ -142,12 +142,17 @@ def render_docx(template_path: Path, context: dict[str, Any], template_label: st
     except Exception as exc:  # a corrupt or non-docx template
         raise UserError(f"无法打开模板 {template_label}：{exc}", "模板应是 Word（.docx）文件；从 templates/ 重新复制一份。") from None
     env = make_environment()
+    start(env)
     try:
         tpl.render(context, env, autoescape=True)
-    except jinja2.TemplateError as exc:
+    except (jinja2.UndefinedError, jinja2.TemplateSyntaxError) as exc:
         raise template_error(exc, template_label) from None
     except _BrokenOutput as exc:
         raise broken_output_error(str(exc), template_label) from None
+    except UserError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the template runs user code: any failure is the template's
+        raise runtime_error(exc, template_label) from None
     return tpl
 
 

@@ -19,6 +19,7 @@ from jinja2 import nodes
 
 from perfgen import yamlsource
 from perfgen.errors import Finding
+from perfgen.render import limits
 from perfgen.render.engine import PerfgenTemplate, _syntax_cn, make_environment, misplaced_tag
 from perfgen.render.shape import LAYOUT, view_for
 
@@ -237,4 +238,9 @@ def check_template(path: Path, rel: str, name: str | None = None) -> list[Findin
         checker = _Checker(rel, view_for(name), layout_keys, lines, set(env.filters), set(env.tests))
         checker.visit(ast)
         findings.extend(checker.findings)
+        for line, message in limits.static_problems(ast):
+            ctx = _context(lines, line)
+            findings.append(Finding(file=rel, message=f"{label}中{message}" + (f"（“{ctx}”附近）" if ctx else ""),
+                                    hint="模板会在生成时因此失败或耗尽时间、内存；改用普通的 {{ 字段 }} 和数据中的列表。",
+                                    code="template.limit"))
     return findings

@@ -109,6 +109,16 @@ def resolve(root: Path, spec: str | None, relative_to: Path | None = None) -> Pa
     return found
 
 
+def _contained(root: Path, path: Path, spec: str) -> None:
+    """继承 may name a file in the workspace or a shipped rules file, nothing else on disk: a rules
+    file is untrusted and must not make perfgen read (and echo) /etc/passwd."""
+    target = path.resolve()
+    for base in (root.resolve(), (resources.builtin_dir() / "rules").resolve()):
+        if target.is_relative_to(base):
+            return
+    raise UserError(f"“继承”指向工作区之外的文件“{spec}”", "继承只能写规则集名称（如 default）或工作区内 rules/ 下文件的相对路径。")
+
+
 def load_ruleset(root: Path, spec: str | None = None) -> RuleSet:
     """Read, check and merge a rules file with the files it extends."""
     problems: list[Finding] = []
@@ -133,7 +143,9 @@ def load_ruleset(root: Path, spec: str | None = None) -> RuleSet:
         if isinstance(parent, str) and parent.strip():
             try:
                 path = resolve(root, parent.strip(), relative_to=doc.path.parent)
+                _contained(root, path, parent.strip())
             except UserError as exc:
+                path = None
                 line, col = doc.position(("继承",))
                 problems.append(Finding(rel, exc.message, line, col, exc.hint, "审核规则 › 继承", "review.rules"))
     problems = [f for f in problems if f.severity == "error"]
