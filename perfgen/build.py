@@ -205,6 +205,8 @@ def build(root: Path, options: BuildOptions, progress: Progress = lambda s: None
     """Check, then write the chosen documents; the steps below each do one thing."""
     start = time.perf_counter()
     out_root = options.out or root / "build"
+    if options.out is not None:
+        paths.check_output_folder(options.out, root, "--out")
     from perfgen.leftovers import clean_after_killed_runs
     clean_after_killed_runs(root, out_root)
     use_cache = options.use_cache and cache.enabled()

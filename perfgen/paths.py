@@ -44,6 +44,31 @@ def check_output(path: Path, root: Path, force: bool, option: str) -> None:
             raise UserError(f"文件 {path} 已存在，未覆盖", "确认要覆盖时加 --force；或换一个文件名。")
 
 
+def list_folder(folder: Path, root: Path) -> list[Path]:
+    """The entries of a workspace folder, or a located UserError (not a PermissionError, exit 3)
+    when it cannot be read."""
+    try:
+        return sorted(folder.iterdir())
+    except OSError as exc:
+        try:
+            rel = folder.relative_to(root).as_posix()
+        except ValueError:
+            rel = str(folder)
+        raise UserError(f"{rel}: 无法读取目录：{exc.strerror}",
+                        "检查目录的读取权限（例如 chmod u+rx 目录名）后重新运行。") from None
+
+
+def check_output_folder(path: Path, root: Path, option: str) -> None:
+    """Refuse an output folder inside the workspace's data (`build --out departments/x`), where
+    documents would mix with the YAML and be read back as input."""
+    target = path.resolve()
+    base = root.resolve()
+    for name in DATA_FOLDERS:
+        if target.is_relative_to(base / name):
+            raise UserError(f"{option} 不能指向工作区的 {name}/ 目录：{path}",
+                            f"{name}/ 下放的是数据和模板，生成的文档会混进它们；请换一个目录，例如 {option} build 或 /tmp/预览。")
+
+
 class FileProblem(Exception):
     """A workspace file perfgen will not read: carries a Chinese message and hint."""
 

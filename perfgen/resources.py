@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -102,15 +103,23 @@ def search_dirs(root: Path | None, kind: str) -> list[Path]:
 
 
 def find_named(root: Path | None, kind: str, name: str, suffix: str = "") -> Path | None:
-    """templates/<name>, profiles/<name>.yaml …, workspace first; a name no file system could hold
-    (too long, a NUL) is simply not found."""
-    if len(name) > 200 or "\0" in name:
+    """templates/<name>, profiles/<name>.yaml …: the workspace's copy, else the shipped one.
+    A name is a plain relative path (results/selfeval): "../x", "/etc", "" or a name too long
+    for a file is never found (a department file cannot point perfgen at a file elsewhere on disk)."""
+    if not isinstance(name, str) or not _PLAIN_NAME.match(name) or any(
+            part in ("", ".", "..") for part in name.split("/")):
         return None
     for d in search_dirs(root, kind):
         candidate = d / f"{name}{suffix}"
-        if candidate.exists():
-            return candidate
+        try:
+            if candidate.exists():
+                return candidate
+        except OSError:  # e.g. the name is too long for the file system
+            return None
     return None
+
+
+_PLAIN_NAME = re.compile(r"^[^\\\x00-\x1f]{1,200}$")
 
 
 def available(root: Path | None, kind: str, suffix: str = "") -> list[str]:

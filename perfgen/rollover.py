@@ -238,14 +238,15 @@ def rollover(root: Path, departments: list[str] | None, from_year: int, to_year:
     depts_dir = root / "departments"
     if not depts_dir.is_dir():
         raise UserError(f"在 {root} 下没有找到 departments/ 目录", "请在工作区根目录运行 perfgen（或用 --root 指定）。")
-    available = sorted(p.name for p in depts_dir.iterdir() if p.is_dir() and ID_RE.match(p.name))
+    available = sorted(p.name for p in paths.list_folder(depts_dir, root) if p.is_dir() and ID_RE.match(p.name))
     report = RolloverReport(from_year, to_year)
     if departments:
         for d in departments:
             if d not in available:
                 raise UserError(f"没有部门“{d}”", "可用的部门：" + "、".join(available))
             if not (depts_dir / d / str(from_year)).is_dir():
-                years = sorted(p.name for p in (depts_dir / d).iterdir() if p.is_dir() and p.name.isdigit())
+                years = sorted(p.name for p in paths.list_folder(depts_dir / d, root)
+                               if p.is_dir() and p.name.isdigit())
                 raise UserError(f"部门“{d}”没有 {from_year} 年度的数据",
                                 f"已有的年度：{'、'.join(years) or '（无）'}；用 --from 指定要复制的年度。")
         chosen = list(dict.fromkeys(departments))
@@ -259,14 +260,16 @@ def rollover(root: Path, departments: list[str] | None, from_year: int, to_year:
             if not paths.inside(root, folder):
                 raise UserError(f"{folder.relative_to(root).as_posix()} 是指向工作区之外的链接，没有复制任何文件",
                                 "perfgen 不经由链接读写工作区之外的文件（见 docs/SECURITY.md）；把目录本身放进工作区。")
-    for d in chosen:
-        report.departments.append(d)
+    plan: list[tuple[str, Path, Path, list[Path]]] = []
+    for d in chosen:  # every folder listed before anything is written: an unreadable one stops the run early
         src_dir = depts_dir / d / str(from_year)
-        dst_dir = depts_dir / d / str(to_year)
         sources = [src_dir / "goals.yaml"] if (src_dir / "goals.yaml").is_file() else []
         if (src_dir / "projects").is_dir():
-            sources += sorted(p for p in (src_dir / "projects").iterdir()
-                              if p.is_file() and p.suffix == ".yaml" and not p.name.startswith("."))
+            sources += [p for p in paths.list_folder(src_dir / "projects", root)
+                        if p.is_file() and p.suffix == ".yaml" and not p.name.startswith(".")]
+        plan.append((d, src_dir, depts_dir / d / str(to_year), sources))
+    for d, src_dir, dst_dir, sources in plan:
+        report.departments.append(d)
         for src in sources:
             report.files.append(_roll_file(src, dst_dir / src.relative_to(src_dir), root, from_year, to_year))
     return report

@@ -29,6 +29,8 @@ except AttributeError:  # pragma: no cover - depends on the PyYAML build
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_EXPANDED_NODES = 200_000
+MAX_INT_DIGITS = 4000  # below Python's limit on int <-> text (4,300 digits), so every int prints
+_MAX_INT_BITS = 13_288  # 4,000 nines; 10**4000 has 13,289 bits
 
 Path_ = tuple[str | int, ...]
 
@@ -241,9 +243,15 @@ class _Builder:
         if tag == _TAG + "bool":
             return _bool_values[value.lower()]
         if tag == _TAG + "int":
-            if len(value) > 4000:  # Python refuses to convert it; as text, the schema reports it in Chinese
-                return value
-            return _INT_HELPER.construct_yaml_int(node)  # handles 0x, 0o, underscores
+            try:
+                whole: int = _INT_HELPER.construct_yaml_int(node)  # handles 0x, 0o, underscores
+                if whole.bit_length() <= _MAX_INT_BITS:
+                    return whole
+            except ValueError:  # past Python's digit limit (4,300): never a real number here
+                pass
+            self.fail(node, f"数字“{value[:20]}…”有 {len(value)} 位，太长了",
+                          f"整数最多写 {MAX_INT_DIGITS} 位；金额请写成“50000.00”这样的普通数字，"
+                          "编号等长串数字请加引号当作文字。", "yaml.number")
         # float: keep the exact decimal the user wrote
         text = value.replace("_", "")
         try:
@@ -285,11 +293,22 @@ def _fast_map(loader: Any, node: yaml.MappingNode) -> Any:
         data[key if isinstance(key, str) else str(key_node.value)] = loader.construct_object(value_node)
 
 
+def _fast_int(loader: Any, node: yaml.ScalarNode) -> Any:
+    try:
+        number = _INT_HELPER.construct_yaml_int(node)
+    except ValueError:  # the careful path explains it
+        raise _Unusual from None
+    if number.bit_length() > _MAX_INT_BITS:
+        raise _Unusual
+    return number
+
+
 def _fast_unknown(loader: Any, node: yaml.Node) -> Any:
     raise _Unusual
 
 
 _FastLoader.add_constructor(_TAG + "float", _fast_float)
+_FastLoader.add_constructor(_TAG + "int", _fast_int)
 _FastLoader.add_constructor(_TAG + "map", _fast_map)
 _FastLoader.add_constructor(_TAG + "timestamp", lambda loader, node: node.value)
 _FastLoader.add_constructor(_TAG + "binary", _fast_unknown)

@@ -415,3 +415,159 @@ def test_stale_temporaries_are_removed_and_fresh_ones_kept(workspace: Path, tmp_
     assert report.unchanged  # even a build with nothing to do cleans up
     assert not any(p.exists() for p in stale + stale_dirs)
     assert fresh.exists() and mine.exists() and other_dir.exists()
+
+
+# -- 12. numbers too long for Python are a located error --------------------------------------------
+
+@pytest.mark.parametrize("file, line, value", [
+    ("departments/demo/2025/projects/alpha.yaml", "  3月底: 25", "  3月底: " + "9" * 5000),
+    ("departments/demo/2025/projects/alpha.yaml", "项目名称: 见义勇为基金", "项目名称: " + "9" * 5000),
+    ("departments/demo/2025/projects/alpha.yaml", "    指标值: ≥3次", "    指标值: 0x" + "f" * 5000),
+    ("departments/demo/department.yaml", "模板: hebei", "模板: [" + "1" * 4500 + "]"),
+    ("perfgen.yaml", None, "默认年度: " + "2" * 5000),
+])
+def test_a_5000_digit_integer_is_a_located_error(workspace: Path, file: str, line: str | None, value: str) -> None:
+    path = workspace / file
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(line, value) if line else text + "\n" + value + "\n", encoding="utf-8")
+    assert (line is None) or line in text
+    for args in (["validate"], ["build", "-q"], ["review"]):
+        code, out = _run(workspace, *args)
+        assert code == 1, out
+        assert f"{file}:" in out and "太长了" in out and "内部错误" not in out
+
+
+def test_template_and_profile_names_never_lead_out(workspace: Path) -> None:
+    path = workspace / "departments/demo/department.yaml"
+    text = path.read_text(encoding="utf-8")
+    for name in ("../../../../../etc", "/etc/passwd", "x" * 5000, "a\\b"):
+        path.write_text(text.replace("模板: hebei", f'模板: "{name}"').replace("指标体系: common", f'指标体系: "{name}"'),
+                        encoding="utf-8")
+        code, out = _run(workspace, "validate")
+        assert code == 1 and "内部错误" not in out, out
+    from perfgen import resources
+    assert resources.find_named(workspace, "templates", "hebei") is not None
+    for name in ("../templates/hebei", "..", ".", "", "x" * 5000, "hebei/../hebei", "/etc", "a\\b"):
+        assert resources.find_named(workspace, "templates", name) is None
+        assert resources.find_named(workspace, "profiles", name, ".yaml") is None
+
+
+# -- 16. docs/SECURITY.md names tests that exist ---------------------------------------------------
+
+def test_security_md_names_only_tests_that_exist() -> None:
+    import re
+
+    from conftest import ROOT
+    text = (ROOT / "docs/SECURITY.md").read_text(encoding="utf-8")
+    tests = Path(__file__).parent
+    named = 0
+    for row in text.splitlines():
+        module = None
+        for token in re.findall(r"`(test_[^`]+)`", row):
+            if ".py" in token:
+                module, _, name = token.partition("::")
+            else:
+                name = token
+            if name and module:
+                source = (tests / module).read_text(encoding="utf-8")
+                assert f"def {name.split('[')[0]}(" in source, f"docs/SECURITY.md names {module}::{name}"
+                named += 1
+    assert named >= 15
+
+
+# -- 14. a closed or full standard output is not a bug ------------------------------------------------
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_or_closed_stdout_is_no_traceback(workspace: Path) -> None:
+    import subprocess
+    import sys
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+    for args in (["validate"], ["review"], ["diff", "demo", "--from", "2025", "--to", "2026"]):
+        import shutil
+        if args[0] == "diff" and not (workspace / "departments/demo/2026").exists():
+            shutil.copytree(workspace / "departments/demo/2025", workspace / "departments/demo/2026")
+        with open("/dev/full", "w") as full:
+            proc = subprocess.run([sys.executable, "-m", "perfgen", "--root", str(workspace), *args], stdout=full,
+                                  stderr=subprocess.PIPE, timeout=60, env=env)
+        err = proc.stderr.decode("utf-8")
+        assert proc.returncode == 1, err
+        assert "Traceback" not in err and "内部错误" not in err and "无法写出结果" in err
+        cmd = subprocess.Popen([sys.executable, "-m", "perfgen", "--root", str(workspace), *args],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        assert cmd.stdout is not None and cmd.stderr is not None
+        cmd.stdout.close()  # like `| head -0`: the reader went away
+        err = cmd.stderr.read().decode("utf-8")
+        assert cmd.wait(timeout=60) in (0, 1) and "Traceback" not in err and "内部错误" not in err
+
+
+# -- 14. one problem, one message; the right words for a decimal ----------------------------------
+
+def test_a_missing_key_required_twice_by_the_schema_is_reported_once(workspace: Path) -> None:
+    path = workspace / "departments/demo/2025/projects/alpha.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  - 二级指标: 数量指标\n    三级指标:", "  - 三级指标:"), encoding="utf-8")
+    found = [f for f in load_workspace(workspace).findings if f.code == "schema.required"]
+    assert [(f.line, f.message) for f in found] == [(16, "缺少必填项“二级指标”")]
+    assert found[0].hint and "数量指标" in found[0].hint  # the copy kept is the one that says what to write
+    code, out = _run(workspace, "validate")
+    assert code == 1 and out.count("缺少必填项") == 1 and "1 个错误" in out, out
+
+
+def test_a_decimal_where_an_integer_is_expected_says_so(workspace: Path) -> None:
+    path = workspace / "departments/demo/2025/projects/alpha.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("支出计划:", "中期:\n  开始年度: 2025.5\n  结束年度: 2026\n支出计划:"), encoding="utf-8")
+    found = [f for f in load_workspace(workspace).findings if f.code == "schema.type"]
+    assert [(f.line, f.message) for f in found] == [(10, "应为整数，实际是小数 2025.5")]
+
+
+@pytest.mark.parametrize("folder", ["departments", "departments/demo/2025/projects"])
+def test_rollover_of_an_unreadable_folder_is_a_located_error(workspace: Path, folder: str,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    locked = workspace / folder
+    real = Path.iterdir
+
+    def iterdir(self: Path):  # tests may run as root, where chmod 000 does not stop reading
+        if self == locked:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+    monkeypatch.setattr(Path, "iterdir", iterdir)
+    code, out = _run(workspace, "rollover", "--all", "--from", "2025", "--to", "2026")
+    assert code == 1, out
+    assert f"{folder}: 无法读取目录" in out and "内部错误" not in out
+    assert not (workspace / "departments/demo/2026").exists()  # nothing half-copied
+
+
+@pytest.mark.parametrize("target", ["departments", "departments/demo/2025", "templates/预览", "profiles", "rules/x"])
+def test_build_out_never_goes_into_the_data(workspace: Path, target: str) -> None:
+    before = sorted(p.relative_to(workspace) for p in workspace.rglob("*"))
+    code, out = _run(workspace, "build", "-q", "--out", str(workspace / target))
+    assert code == 1 and "不能指向" in out and "内部错误" not in out, out
+    assert sorted(p.relative_to(workspace) for p in workspace.rglob("*") if ".perfgen-cache" not in p.parts) \
+        == [p for p in before if ".perfgen-cache" not in p.parts]
+    assert _run(workspace, "build", "-q", "--out", str(workspace / "预览"))[0] == 0
+
+
+@pytest.mark.parametrize("where", ["版式", "layout.yaml"])
+def test_an_empty_milestone_list_is_a_located_error_not_the_templates_fault(workspace: Path, where: str) -> None:
+    import shutil
+
+    from conftest import ROOT
+    if where == "版式":
+        rel = "departments/demo/department.yaml"
+        path = workspace / rel
+        path.write_text(path.read_text(encoding="utf-8") + "版式:\n  支出计划节点: []\n", encoding="utf-8")
+    else:
+        rel = "templates/hebei/layout.yaml"
+        shutil.copytree(ROOT / "templates/hebei", workspace / "templates/hebei", dirs_exist_ok=True)
+        path = workspace / rel
+        text = path.read_text(encoding="utf-8")
+        assert "支出计划节点: [3月底, 6月底, 10月底, 12月底]" in text
+        path.write_text(text.replace("支出计划节点: [3月底, 6月底, 10月底, 12月底]", "支出计划节点: []"), encoding="utf-8")
+    line = path.read_text(encoding="utf-8").splitlines().index("支出计划节点: []" if where != "版式" else
+                                                               "  支出计划节点: []") + 1
+    for args in (["validate"], ["build", "-q"]):
+        code, out = _run(workspace, *args)
+        assert code == 1, out
+        assert f"{rel}:{line}:" in out and "项数太少（0 项，至少 4 项）" in out, out
+        assert "模板 hebei" not in out and "minItems" not in out

@@ -13,4 +13,15 @@ from perfgen.cli.app import cli
 
 
 def main() -> None:
-    sys.exit(cli.main(standalone_mode=True, prog_name="perfgen") or 0)
+    code: int = 0
+    try:
+        code = cli.main(standalone_mode=True, prog_name="perfgen") or 0
+    except SystemExit as done:
+        code = done.code if isinstance(done.code, int) else 1
+    try:  # the last of the output: a closed pipe or a full disk is not a bug (exit 1, no traceback)
+        sys.stdout.flush()
+    except OSError as exc:
+        from perfgen.cli.app import report_closed_output
+        report_closed_output(exc)
+        code = code or 1
+    sys.exit(code)

@@ -56,6 +56,10 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except PerfgenError as exc:  # pragma: no cover - every PerfgenError is a UserError or UsageError
             echo_err(f"错误：{exc}")
             ctx.exit(1)
+        except OSError as exc:
+            if not output_closed(exc):
+                raise_bug(debug)
+            ctx.exit(1)
         except Exception:  # a bug: say so plainly, keep the traceback for --debug
             if debug:
                 traceback.print_exc()
@@ -65,6 +69,54 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             ctx.exit(3)
 
     return wrapper
+
+
+def raise_bug(debug: bool) -> None:
+    if debug:
+        traceback.print_exc()
+    else:
+        echo_err("perfgen 内部错误（这是程序的缺陷，不是您的数据的问题）。"
+                 "请加 --debug 重新运行，并把输出发给维护人员。")
+    click.get_current_context().exit(3)
+
+
+def output_closed(exc: OSError) -> bool:
+    """Standard output went away (`| head -1`) or filled up (`> /dev/full`): not a bug. Says
+    so on stderr when the disk is full, stays quiet for a closed pipe, and stops further writes."""
+    import errno
+    if exc.errno not in (errno.EPIPE, errno.ENOSPC, errno.EIO, errno.EDQUOT) and not isinstance(exc, BrokenPipeError):
+        return False
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not any(f.filename.endswith(("click/utils.py", "click/_compat.py")) for f in frames[-3:]) and frames:
+        return False
+    report_closed_output(exc)
+    return True
+
+
+_REPORTED: list[bool] = []
+
+
+def report_closed_output(exc: OSError) -> None:
+    """Once per run: stop writing to stdout; a full disk is said on stderr, a closed pipe is quiet."""
+    import errno
+    import sys
+    silence_stdout()
+    if exc.errno != errno.EPIPE and not _REPORTED:
+        _REPORTED.append(True)
+        try:
+            sys.stderr.write(f"错误：无法写出结果（{exc.strerror}）\n    提示：检查输出目标的磁盘空间，或把结果写到别处。\n")
+        except OSError:
+            pass
+
+
+def silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    import sys
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # pragma: no cover - stdout without a file
+        pass
 
 
 @click.group(context_settings=CONTEXT_SETTINGS)

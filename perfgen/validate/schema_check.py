@@ -35,6 +35,8 @@ def _type_name(value: Any) -> str:
         return "空值"
     if isinstance(value, bool):
         return "true/false"
+    if isinstance(value, (Decimal, float)) and _is_fraction(value):
+        return f"小数 {value}"  # where an integer is expected, "实际是数字" would not say what is wrong
     if isinstance(value, (int, Decimal, float)):
         return "数字"
     if isinstance(value, str):
@@ -44,6 +46,13 @@ def _type_name(value: Any) -> str:
     if isinstance(value, dict):
         return "键值对"
     return type(value).__name__
+
+
+def _is_fraction(value: Decimal | float) -> bool:
+    try:
+        return value != int(value)
+    except (ValueError, OverflowError, ArithmeticError):  # NaN, infinity
+        return False
 
 
 def _validator(kind: str) -> Any:
@@ -165,10 +174,16 @@ def check(doc: YamlDocument, kind: str) -> list[Finding]:
     if _fast_valid(kind, doc.data):
         return []
     findings: list[Finding] = []
+    seen: set[tuple[int | None, int | None, str]] = set()
     for error in sorted(_validator(kind).iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path))):
         if _is_blank_mark(error):
             continue
-        findings.extend(_explain(doc, kind, error))
+        for found in _explain(doc, kind, error):
+            # one problem, one message: a key required both by a mapping and by its if/then branch
+            # (an indicator's “二级指标”) fails twice in jsonschema; the first carries the field's hint
+            if (found.line, found.column, found.message) not in seen:
+                seen.add((found.line, found.column, found.message))
+                findings.append(found)
     return findings
 
 
@@ -279,6 +294,9 @@ def _explain_simple(doc: YamlDocument, kind: str, error: ValidationError, findin
         yield finding(f"应为 {error.validator_value}", desc, code="schema.const")
     elif v == "uniqueItems":
         yield finding("列表中有重复项", "每一项只写一次。", code="schema.unique")
+    elif v == "minItems":
+        yield finding(f"项数太少（{len(value)} 项，至少 {error.validator_value} 项）", desc or "请补全列表中的各项。",
+                      code="schema.min-items")
     elif v == "maxItems":
         yield finding(f"项数过多（上限 {error.validator_value}）", "请检查是否重复粘贴。", code="schema.max-items")
     else:
