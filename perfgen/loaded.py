@@ -5,12 +5,13 @@ importing the loader that runs them.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from perfgen import yamlsource
 from perfgen.errors import Finding
-from perfgen.model.entities import Source, Workspace
+from perfgen.model.entities import DepartmentYear, Source, Workspace
 from perfgen.validate import schema_check
 
 
@@ -41,6 +42,11 @@ class LoadResult:
             crumb = schema_check.breadcrumb(kind, doc.data, full) if kind else None
         return Finding(file=source.file, line=line, column=col, message=message, hint=hint,
                        breadcrumb=crumb, code=code, severity=severity)  # type: ignore[arg-type]
+
+    def department_years(self) -> Iterator[DepartmentYear]:
+        """Every department-year of the workspace, in load order (what the business rules walk)."""
+        for dept in self.workspace.departments.values():
+            yield from dept.years.values()
 
     @property
     def errors(self) -> list[Finding]:

@@ -19,14 +19,9 @@ from perfgen.model.values import ValueSyntaxError, parse_value, starts_with_oper
 _PARTS = (("预算数", "total", "中期资金总额"), ("财政资金", "fiscal", "其中：财政拨款"), ("其他资金", "other", "其他资金"))
 
 
-def _years(result: LoadResult) -> Iterator[DepartmentYear]:
-    for dept in result.workspace.departments.values():
-        yield from dept.years.values()
-
-
 def midterm_years(result: LoadResult) -> Iterator[Finding]:
     """中期 开始年度 ≤ 结束年度, and the budget year lies within them."""
-    for dy in _years(result):
+    for dy in result.department_years():
         for p in dy.projects:
             m = p.midterm
             if m is None:
@@ -45,7 +40,7 @@ def midterm_years(result: LoadResult) -> Iterator[Finding]:
 
 def midterm_amounts(result: LoadResult) -> Iterator[Finding]:
     """中期资金 adds up like 预算 does, and is at least the year's amount in each part."""
-    for dy in _years(result):
+    for dy in result.department_years():
         for p in dy.projects:
             m = p.midterm
             if m is None or m.budget is None:
@@ -70,7 +65,7 @@ def midterm_amounts(result: LoadResult) -> Iterator[Finding]:
 
 def task_sums(result: LoadResult) -> Iterator[Finding]:
     """Each 年度主要任务: 总额 = 财政拨款 + 其他资金 (when both are written)."""
-    for dy in _years(result):
+    for dy in result.department_years():
         g = dy.goals
         if g is None:
             continue
@@ -112,7 +107,7 @@ def _all_indicators(dy: DepartmentYear) -> Iterator[Indicator]:
 
 def split_values(result: LoadResult) -> Iterator[Finding]:
     """指标值 is one string or 符号/值/单位, not both; a sign needs a number after it."""
-    for dy in _years(result):
+    for dy in result.department_years():
         for ind in _all_indicators(dy):
             item = _item(result, ind)
             if "值" not in item:
@@ -129,7 +124,7 @@ def split_values(result: LoadResult) -> Iterator[Finding]:
 
 def extra_value_syntax(result: LoadResult) -> Iterator[Finding]:
     """A one-string 指标值 of 中期 or 年度绩效指标 that starts with a sign goes on with a number."""
-    for dy in _years(result):
+    for dy in result.department_years():
         for ind in _extra_indicators(dy):
             if ind.value_text and not ind.number_text and starts_with_operator(ind.value_text):
                 try:
@@ -143,7 +138,7 @@ def extra_value_syntax(result: LoadResult) -> Iterator[Finding]:
 
 def extra_taxonomy(result: LoadResult) -> Iterator[Finding]:
     """中期 indicators and 年度绩效指标 use the 二级 names of the department's profile."""
-    for dy in _years(result):
+    for dy in result.department_years():
         tax = dy.taxonomy
         if tax is None:
             continue

@@ -14,21 +14,15 @@ from typing import Any
 
 from perfgen.errors import Finding
 from perfgen.loaded import LoadResult, kind_of
-from perfgen.model.entities import DepartmentYear
 from perfgen.model.values import ValueSyntaxError, parse_value, starts_with_operator
 from perfgen.validate import form_rules, placeholders
 
 Rule = Callable[[LoadResult], Iterator[Finding]]
 
 
-def _years(result: LoadResult) -> Iterator[DepartmentYear]:
-    for dept in result.workspace.departments.values():
-        yield from dept.years.values()
-
-
 def budget_sum(result: LoadResult) -> Iterator[Finding]:
     """预算数 = 财政资金 + 其他资金, to the cent."""
-    for dy in _years(result):
+    for dy in result.department_years():
         for p in dy.projects:
             b = p.budget
             raw = p.raw.get("预算", {})
@@ -50,7 +44,7 @@ def budget_sum(result: LoadResult) -> Iterator[Finding]:
 
 def spending_plan(result: LoadResult) -> Iterator[Finding]:
     """Cumulative spending: the form's milestones, non-decreasing, within 0–100, ending at 100."""
-    for dy in _years(result):
+    for dy in result.department_years():
         milestones = list(dy.layout.get("支出计划节点", []) or [])
         for p in dy.projects:
             plan = p.spending_plan
@@ -79,7 +73,7 @@ def spending_plan(result: LoadResult) -> Iterator[Finding]:
 
 def taxonomy_pairs(result: LoadResult) -> Iterator[Finding]:
     """Every 二级 belongs to the department's profile, and a written 一级 matches it."""
-    for dy in _years(result):
+    for dy in result.department_years():
         tax = dy.taxonomy
         if tax is None:
             continue
@@ -107,7 +101,7 @@ def taxonomy_pairs(result: LoadResult) -> Iterator[Finding]:
 
 def value_syntax(result: LoadResult) -> Iterator[Finding]:
     """A 指标值 that starts with ≥, ≤, >, < or = must go on with a number (and a unit)."""
-    for dy in _years(result):
+    for dy in result.department_years():
         for p in dy.projects:
             for ind in p.indicators:
                 if ind.value_text and not ind.number_text and starts_with_operator(ind.value_text):  # split: form_rules
@@ -129,7 +123,7 @@ def unique_codes_and_ids(result: LoadResult) -> Iterator[Finding]:
     """Project codes and ids are unique within a year across the workspace."""
     by_year_code: dict[tuple[int, str], list[Any]] = defaultdict(list)
     by_year_id: dict[tuple[int, str], list[Any]] = defaultdict(list)
-    for dy in _years(result):
+    for dy in result.department_years():
         for p in dy.projects:
             if p.code:
                 by_year_code[(dy.year, p.code)].append(p)
@@ -150,7 +144,7 @@ def unique_codes_and_ids(result: LoadResult) -> Iterator[Finding]:
 
 def references(result: LoadResult) -> Iterator[Finding]:
     """项目顺序 and 分项绩效目标 refer to projects that exist; amounts agree with the budget."""
-    for dy in _years(result):
+    for dy in result.department_years():
         g = dy.goals
         if g is None:
             continue
@@ -223,7 +217,7 @@ def printed_fields(result: LoadResult) -> Iterator[Finding]:
     """A field is required when the department's form prints it (版式 项目表区块, 分项抬头)."""
     from perfgen.model.layout import BLOCK_FIELDS
     from perfgen.render.context import part_projects
-    for dy in _years(result):
+    for dy in result.department_years():
         blocks = dy.layout.get("项目表区块", [])
         d = dy.department
         if not d.named and ("单位行" in blocks or dy.layout.get("分项抬头")):
