@@ -129,7 +129,6 @@ def _dept_fingerprint(root: Path, groups: dict[tuple[str, str], list[tuple[str, 
 
 
 _FINGERPRINT_LIMIT = 256 * 1024 * 1024  # templates may carry images; YAML files have their own, smaller limit
-_MAX_YAML = 2 * 1024 * 1024  # yamlsource.MAX_BYTES (not imported: a no-change build loads no YAML code)
 
 
 def inputs_fingerprint(root: Path, options: BuildOptions, keep: dict[Path, bytes] | None = None) -> str:
@@ -144,7 +143,7 @@ def inputs_fingerprint(root: Path, options: BuildOptions, keep: dict[Path, bytes
                 if path.is_file() and "__pycache__" not in path.parts:
                     parts.append(str(path.relative_to(base)).encode())
                     try:  # only regular files, within a limit: a link to /dev/zero or a FIFO is no input
-                        data = paths.read_limited(path, _MAX_YAML if base == root / "departments" else _FINGERPRINT_LIMIT)
+                        data = paths.read_limited(path, paths.MAX_YAML_BYTES if base == root / "departments" else _FINGERPRINT_LIMIT)
                     except paths.FileProblem as problem:
                         parts.append(b"\0" + problem.code.encode())
                         continue

@@ -15,6 +15,9 @@ from pathlib import Path
 
 from perfgen.errors import UserError
 
+# The largest workspace YAML file perfgen reads (yamlsource, the loader and build's fingerprint use it).
+MAX_YAML_BYTES = 2 * 1024 * 1024
+
 DATA_FOLDERS = ("departments", "templates", "profiles", "rules")
 DATA_FILES = ("perfgen.yaml",)
 

@@ -21,13 +21,14 @@ from typing import Any
 import yaml
 
 from perfgen.errors import Finding
+from perfgen.paths import MAX_YAML_BYTES
 
 try:  # libyaml is much faster; the pure-Python loader behaves the same.
     _Loader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on the PyYAML build
     _Loader = yaml.SafeLoader
 
-MAX_BYTES = 2 * 1024 * 1024
+MAX_BYTES = MAX_YAML_BYTES
 MAX_EXPANDED_NODES = 200_000
 MAX_INT_DIGITS = 4000  # below Python's limit on int <-> text (4,300 digits), so every int prints
 _MAX_INT_BITS = 13_288  # 4,000 nines; 10**4000 has 13,289 bits
