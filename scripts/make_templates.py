@@ -149,9 +149,12 @@ def make_styles(doc) -> None:
     paragraph_style(doc, "PG Dept", XIAOBIAOSONG, TITLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER, line_twips=None,
                     outline=0, page_break=True, space_after=18, keep_next=True)
     paragraph_style(doc, "PG Part", HEITI, BODY_PT, align=WD_ALIGN_PARAGRAPH.CENTER, outline=1,
-                    keep_next=True, page_break=True, space_before=12)
+                    keep_next=True, page_break=True, space_before=12, space_after=12)
     paragraph_style(doc, "PG Part Name", XIAOBIAOSONG, TITLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER, line_twips=None,
                     keep_next=True, space_after=12)
+    # the part name inside the PG Part paragraph (after a line break): 2号 小标宋
+    name_char = doc.styles.add_style("PG Part Name Char", WD_STYLE_TYPE.CHARACTER)
+    _fonts(name_char, XIAOBIAOSONG, TITLE_PT)
     paragraph_style(doc, "PG Heading 1", HEITI, BODY_PT, indent_chars=2, keep_next=True)
     paragraph_style(doc, "PG Heading 2", KAITI, BODY_PT, indent_chars=2, keep_next=True)
     # headings inside 总体绩效目标 / 分项 text (layout 正文小标题): 1、 仿宋加粗, （1） and ① 仿宋
@@ -547,21 +550,31 @@ def hebei_project(doc) -> None:
     tag(doc, "{%p endif %}")
 
 
+def part_heading(doc):
+    """The part heading as ONE paragraph with an outline level: the number, then (unless 部分名称同行)
+    a line break and the name in large type. A table of contents lists whole paragraphs, so a name in
+    a paragraph of its own was lost when Word (F9) or LibreOffice updated the volume's contents; a
+    line break inside an entry is a space in the updated TOC (no \\x switch, ECMA-376 17.16.5.68)."""
+    p = para(doc, "{{ part.heading }}{% if not part.one_line %}", "PG Part")
+    name = p.add_run()
+    name.style = doc.styles["PG Part Name Char"]
+    name.add_break()
+    name.add_text("{{ part.name }}")
+    p.add_run("{% endif %}")
+    return p
+
+
 def hebei(doc) -> None:
     """The structure comes from the layout: title line, then each 部分 (layout 部分) in order."""
     tag(doc, "{%p if doc_title %}")
     para(doc, "{{ doc_title }}", "PG Title")
     tag(doc, "{%p endif %}")
     tag(doc, "{%p for part in parts %}")
-    # the part number (and, with 部分名称同行, its name) starts a page, except the first part's
+    # the part heading starts a page, except the first part's
     tag(doc, "{%p if loop.first %}")
-    p = para(doc, "{{ part.heading }}", "PG Part")
-    p.paragraph_format.page_break_before = False
+    part_heading(doc).paragraph_format.page_break_before = False
     tag(doc, "{%p else %}")
-    para(doc, "{{ part.heading }}", "PG Part")
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p if not part.one_line %}")
-    para(doc, "{{ part.name }}", "PG Part Name")
+    part_heading(doc)
     tag(doc, "{%p endif %}")
     tag(doc, "{%p if part.kind == 'goals' %}")
     hebei_goals(doc)

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -169,6 +171,15 @@ def test_libreoffice_opens_every_output_and_toc_has_page_numbers(shipped: Path, 
     # the docx carries the same filled TOC, with no "update fields" flag
     xml = zipfile.ZipFile(out / "2025/volume.docx").read("word/document.xml").decode()
     assert 'w:dirty="true"' not in xml
+    # updating the TOC in LibreOffice (工具 › 更新 › 全部) gives the very entries and pages it was built with
+    for volume in sorted(out.glob("*/volume.docx")):
+        run = subprocess.run([sys.executable, str(Path(__file__).parent / "lotoc.py"), str(volume),
+                              str(tmp_path / "toc-profile")], capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0, run.stderr
+        [toc] = json.loads(run.stdout)
+        assert toc["after"] == toc["before"], volume
+        if volume.parent.name in ("2021", "2022", "2025"):   # the hebei volumes list their parts
+            assert "\n第一部分 部门整体绩效目标\t2\n" in toc["after"], toc["after"]
 
 
 def test_templates_with_docxtpl_only_features_render_through_docxtpl(workspace: Path) -> None:

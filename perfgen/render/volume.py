@@ -31,6 +31,12 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
 TOC_MARKER = "@@PERFGEN-TOC@@"
 DEPTS_MARKER = "@@PERFGEN-DEPARTMENTS@@"
+# The TOC lists exactly the paragraphs of these styles (by style name, ECMA-376 17.16.5.68 \\t), at
+# these levels: the departments' names (dividers) and their part headings. No \\o / \\u: those
+# would add any paragraph with an outline level (a user's 标题 1 in a department's text) that the
+# built TOC does not show. \\h: entries are links; \\z: no page numbers in Web view.
+TOC_STYLES = (("PG Dept", 1), ("PG Part", 2))
+TOC_INSTRUCTION = ' TOC \\h \\z \\t "' + ",".join(f"{name},{level}" for name, level in TOC_STYLES) + '" '
 TAB_POS = 8845  # right tab at the text block's edge (156 mm) for page numbers
 _PARA = re.compile(r"<w:p(?:\s[^>]*)?>.*?</w:p>", re.DOTALL)
 _PARA_B = re.compile(rb"<w:p(?:\s[^>]*)?>.*?</w:p>", re.DOTALL)
@@ -71,7 +77,7 @@ def toc_xml(entries: list[TocEntry], dirty: bool, last_ppr_extra: str = "") -> s
         if i == 0:
             flag = ' w:dirty="true"' if dirty else ""
             head = (f'<w:r><w:fldChar w:fldCharType="begin"{flag}/></w:r>'
-                    '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-2" \\h \\z \\u </w:instrText></w:r>'
+                    f'<w:r><w:instrText xml:space="preserve">{escape(TOC_INSTRUCTION)}</w:instrText></w:r>'
                     '<w:r><w:fldChar w:fldCharType="separate"/></w:r>')
         link = (f'<w:hyperlink w:anchor="{e.bookmark}" w:history="1">{_run(e.text)}<w:r><w:tab/></w:r>'
                 f'{_run(str(e.page) if e.page is not None else "")}</w:hyperlink>')
