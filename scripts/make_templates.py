@@ -172,10 +172,12 @@ def make_styles(doc) -> None:
     paragraph_style(doc, "PG Cell Left", FANGSONG, TABLE_PT, line_twips=None, align=WD_ALIGN_PARAGRAPH.LEFT)
     paragraph_style(doc, "PG Cell Head", HEITI, TABLE_PT, line_twips=None, align=WD_ALIGN_PARAGRAPH.CENTER)
     paragraph_style(doc, "PG Spacer", FANGSONG, 6, line_twips=None)
-    paragraph_style(doc, "PG Cover Title", XIAOBIAOSONG, 26, align=WD_ALIGN_PARAGRAPH.CENTER, line_twips=None,
-                    space_after=24)
-    paragraph_style(doc, "PG Cover Line", KAITI, BODY_PT, align=WD_ALIGN_PARAGRAPH.CENTER, line_twips=None,
-                    space_after=6)
+    # the cover: 一号 小标宋 title lines 40 pt apart, 3号 楷体 lines 32 pt apart, both off the body grid
+    for name, face, size, line in (("PG Cover Title", XIAOBIAOSONG, 26, 800), ("PG Cover Line", KAITI, BODY_PT, 640)):
+        paragraph_style(doc, name, face, size, align=WD_ALIGN_PARAGRAPH.CENTER, line_twips=line)
+        snap = OxmlElement("w:snapToGrid")
+        snap.set(qn("w:val"), "0")
+        doc.styles[name].element.get_or_add_pPr().append(snap)
     paragraph_style(doc, "PG Contents Title", HEITI, TITLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER, line_twips=None,
                     page_break=True, space_after=18)
     for level in (1, 2):
@@ -653,16 +655,29 @@ def ningxia(doc) -> None:
     tag(doc, "{%p endfor %}")
 
 
+def _gap(doc, mm: float) -> None:
+    """An empty paragraph exactly `mm` tall (off the grid): fixed positions on the cover."""
+    p = doc.add_paragraph("", style="PG Spacer")
+    p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    p.paragraph_format.line_spacing = Mm(mm)
+
+
 def volume(doc) -> None:
-    """Cover and table of contents; perfgen inserts the departments after the marker paragraph."""
-    for _ in range(4):
-        doc.add_paragraph("", style="PG Spacer")
-    para(doc, "{{ title }}", "PG Cover Title")
-    for _ in range(8):
-        doc.add_paragraph("", style="PG Spacer")
-    para(doc, "{{ issuer }}", "PG Cover Line")
-    para(doc, "{{ date }}", "PG Cover Line")
-    para(doc, "目  录", "PG Contents Title")
+    """Cover and table of contents; perfgen inserts the departments after the marker paragraph.
+
+    The cover is balanced as a GB/T 9704-style page: the title block (each line of
+    `title_lines`, layout 封面标题分行) starts a third of the way down the page, the issuer and date
+    (`cover_lines`, layout 封面落款) sit in the lower third. Its section has no footer, so no page
+    number."""
+    _gap(doc, 55)        # text block top (37 mm) + 55 mm: the title starts at ~31 % of the page
+    tag(doc, "{%p for line in title_lines %}")
+    para(doc, "{{ line }}", "PG Cover Title")
+    tag(doc, "{%p endfor %}")
+    _gap(doc, 80)        # the issuer block starts at ~2/3 of the page
+    tag(doc, "{%p for line in cover_lines %}")
+    para(doc, "{{ line }}", "PG Cover Line")
+    tag(doc, "{%p endfor %}")
+    para(doc, "{{ contents_title }}", "PG Contents Title")
     para(doc, "{{ toc_marker }}", "PG Body")
     para(doc, "{{ departments_marker }}", "PG Body")
 

@@ -150,3 +150,178 @@ def test_outline_levels_give_the_same_entries_as_the_toc(volumes: dict[int, Path
         pkg = Package(docx)
         instruction, toc = pkg.toc_field()
         assert pkg.word_entries(' TOC \\o "1-2" \\u ', toc) == pkg.shown(toc), year
+
+
+# -- the cover, the dividers and the documents' properties -----------------------------------------
+
+def _paragraph_texts(doc: etree._Element) -> list[tuple[str | None, str]]:
+    out = []
+    for p in doc.iter(W + "p"):
+        style = p.find("w:pPr/w:pStyle", NS)
+        out.append((style.get(W + "val") if style is not None else None, "".join(t.text or "" for t in p.iter(W + "t"))))
+    return out
+
+
+def _core(docx: Path) -> tuple[str, str]:
+    core = etree.fromstring(zipfile.ZipFile(docx).read("docProps/core.xml"))
+    dc = "{http://purl.org/dc/elements/1.1/}"
+    return core.findtext(dc + "title") or "", core.findtext(dc + "creator") or ""
+
+
+@pytest.fixture(scope="module")
+def yutian(tmp_path_factory: pytest.TempPathFactory, shipped: Path) -> Path:
+    """The shipped examples bound as 玉田县's volume (perfgen.yaml 地区 and 印发单位)."""
+    import shutil
+    ws = tmp_path_factory.mktemp("yutian")
+    shutil.copytree(shipped / "departments", ws / "departments")
+    (ws / "perfgen.yaml").write_text('标题: "{地区}{年度}年部门预算绩效目标汇编"\n地区: 玉田县\n印发单位: 玉田县财政局\n',
+                                     encoding="utf-8")
+    build(ws, BuildOptions(out=ws / "build", years=[2025, 2026]))
+    return ws / "build"
+
+
+def test_cover_names_the_locality_and_issuer_and_the_properties_the_issuer(yutian: Path) -> None:
+    pkg = Package(yutian / "2025/volume.docx")
+    texts = _paragraph_texts(pkg.document)
+    cover = [t for style, t in texts[:texts.index(("PGContentsTitle", "目  录"))] if t]
+    assert cover == ["玉田县2025年", "部门预算绩效目标汇编", "玉田县财政局", "二〇二五年"]   # 梯形: short over long
+    assert [s for s, t in texts if t in cover] == ["PGCoverTitle"] * 2 + ["PGCoverLine"] * 2
+    assert _core(yutian / "2025/volume.docx") == ("玉田县2025年部门预算绩效目标汇编", "玉田县财政局")
+
+
+def test_each_department_document_names_the_department_as_its_author(yutian: Path) -> None:
+    assert _core(yutian / "2025/yutian-zfw.docx") == ("中共玉田县委政法委员会2025年预算绩效目标", "中共玉田县委政法委员会")
+    assert _core(yutian / "2025/yutian-zfw-自评表.docx")[1] == "中共玉田县委政法委员会"
+    assert _core(yutian / "2026/shili-xiangmu.docx")[1] == "某市司法局（示例）"
+
+
+def test_the_cover_is_balanced_title_in_the_upper_middle_issuer_in_the_lower_third(yutian: Path) -> None:
+    """Vertical positions from the package: exact-height gaps and lines (all off the grid), measured
+    from the top of the A4 page (text block 37 mm from the top, 225 mm tall)."""
+    pkg = Package(yutian / "2025/volume.docx")
+    sect = pkg.document.find(".//w:sectPr", NS)
+    y = int(sect.find("w:pgMar", NS).get(W + "top")) / 56.7     # mm from the top of the page
+    positions: dict[str, list[float]] = {}
+    for p in pkg.document.iter(W + "p"):
+        style = p.find("w:pPr/w:pStyle", NS)
+        sid = style.get(W + "val") if style is not None else "Normal"
+        if sid == "PGContentsTitle":
+            break
+        spacing = p.find("w:pPr/w:spacing", NS)
+        if spacing is None or spacing.get(W + "lineRule") != "exact":
+            spacing = pkg.styles[sid].find("w:pPr/w:spacing", NS)
+        assert spacing is not None and spacing.get(W + "lineRule") == "exact", sid   # every line has a fixed height
+        positions.setdefault(sid, []).append(y)
+        y += int(spacing.get(W + "line")) / 56.7
+    title, issuer = positions["PGCoverTitle"], positions["PGCoverLine"]
+    assert 0.28 * 297 < title[0] < 0.40 * 297, title        # not in the top third's first half: upper middle
+    assert 0.60 * 297 < issuer[0] and y < 297 - 35, (issuer, y)   # lower third, inside the text block
+
+
+def _footer_has_page(z: zipfile.ZipFile, rels: dict[str, str], rid: str) -> bool:
+    xml = z.read("word/" + rels[rid]).decode()
+    return "PAGE" in xml
+
+
+def test_the_cover_has_no_page_number(volumes: dict[int, Path]) -> None:
+    for year, docx in volumes.items():
+        z = zipfile.ZipFile(docx)
+        rels = {r.get("Id"): r.get("Target") for r in etree.fromstring(z.read("word/_rels/document.xml.rels"))}
+        pkg = Package(docx)
+        first = pkg.document.find(".//w:sectPr", NS)   # the cover's section: the first in the body
+        before = list(pkg.document.iter(W + "p"))
+        cover_end = next(i for i, p in enumerate(before) if p.find("w:pPr/w:sectPr", NS) is not None)
+        assert any(t == "PGCoverTitle" for t, _ in _paragraph_texts(pkg.document)[:cover_end]), year
+        refs = {r.get(W + "type"): r.get(R + "id") for r in first.findall("w:footerReference", NS)}
+        if first.find("w:titlePg", NS) is not None:
+            assert "first" not in refs or not _footer_has_page(z, rels, refs["first"]), year
+        else:
+            assert not any(_footer_has_page(z, rels, rid) for rid in refs.values()), year   # (none: no footer at all)
+
+
+R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+def test_each_department_starts_on_a_new_page_with_its_name_as_heading(volumes: dict[int, Path]) -> None:
+    """The divider: a PG Dept paragraph (outline level 1) carrying the department's name, first on
+    its page: by the style's page break, or, where that is switched off, by the section break
+    before it (a section of type nextPage or oddPage, 17.6.22)."""
+    for year, docx in volumes.items():
+        pkg = Package(docx)
+        paras = list(pkg.document.iter(W + "p"))
+        names = [text for level, text in pkg.shown(pkg.toc_field()[1]) if level == 1]
+        dividers = [i for i, p in enumerate(paras) if pkg.style_of(p) == "PGDept"]
+        assert ["".join(t.text or "" for t in paras[i].iter(W + "t")) for i in dividers] == names, year
+        assert all(pkg.outline_level(paras[i]) == 1 for i in dividers)
+        page_break = pkg.styles["PGDept"].find("w:pPr/w:pageBreakBefore", NS)
+        assert page_break is not None and page_break.get(W + "val") in (None, "1", "true")
+        for i in dividers:
+            own = paras[i].find("w:pPr/w:pageBreakBefore", NS)
+            if own is not None and own.get(W + "val") in ("0", "false"):
+                assert paras[i - 1].find("w:pPr/w:sectPr", NS) is not None, (year, i)   # a section ends just before
+                later = [p.find("w:pPr/w:sectPr", NS) for p in paras[i:]]
+                sect = next((x for x in later if x is not None), pkg.document.find("w:body/w:sectPr", NS))
+                kind = sect.find("w:type", NS)
+                assert kind is None or kind.get(W + "val") in ("nextPage", "oddPage", "evenPage"), (year, i)
+
+
+# -- the wording is data: templates/volume/layout.yaml ----------------------------------------------
+
+@pytest.mark.parametrize("title, breaks, lines", [
+    ("玉田县2025年部门预算绩效目标汇编", ["年"], ["玉田县2025年", "部门预算绩效目标汇编"]),
+    ("2025年部门预算绩效目标汇编", [], ["2025年部门预算绩效目标汇编"]),
+    ("玉田县2025年部门预算绩效目标汇编", ["县", "年"], ["玉田县", "2025年", "部门预算绩效目标汇编"]),
+    ("部门预算绩效目标汇编", ["年"], ["部门预算绩效目标汇编"]),          # no such word: one line
+    ("2025年", ["年"], ["2025年"]),                                      # never an empty line
+])
+def test_cover_title_lines(title: str, breaks: list[str], lines: list[str]) -> None:
+    from perfgen.render.volume import title_lines
+    assert title_lines(title, breaks) == lines
+
+
+def test_a_region_changes_the_cover_and_dividers_in_the_volume_layout(shipped: Path, tmp_path: Path) -> None:
+    import shutil
+    ws = tmp_path / "ws"
+    shutil.copytree(shipped / "departments", ws / "departments")
+    (ws / "perfgen.yaml").write_text("地区: 玉田县\n印发单位: 玉田县财政局\n", encoding="utf-8")
+    folder = ws / "templates/volume"
+    folder.mkdir(parents=True)
+    shutil.copy(Path(__file__).resolve().parent.parent / "templates/volume/template.docx", folder)
+    (folder / "layout.yaml").write_text('封面标题分行: []\n封面落款: ["{印发单位}", "{年度}年3月"]\n目录标题: 目录\n'
+                                        '部门标题: "{部门}{年度}年预算绩效目标"\n', encoding="utf-8")
+    build(ws, BuildOptions(out=ws / "build", years=[2025]))
+    pkg = Package(ws / "build/2025/volume.docx")
+    texts = [t for _, t in _paragraph_texts(pkg.document) if t]
+    assert texts[:4] == ["玉田县2025年部门预算绩效目标汇编", "玉田县财政局", "2025年3月", "目录"]
+    assert pkg.shown(pkg.toc_field()[1])[0] == (1, "中共玉田县委政法委员会2025年预算绩效目标")
+    assert "中共玉田县委政法委员会2025年预算绩效目标" in texts[5:]   # the divider says the same
+
+
+def test_a_wrong_volume_layout_is_a_located_finding(shipped: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from perfgen.load import load_workspace
+    ws = tmp_path / "ws"
+    shutil.copytree(shipped / "departments", ws / "departments")
+    folder = ws / "templates/volume"
+    folder.mkdir(parents=True)
+    shutil.copy(Path(__file__).resolve().parent.parent / "templates/volume/template.docx", folder)
+    (folder / "layout.yaml").write_text('封面落款: ["{单位}"]\n目录标题: 3\n', encoding="utf-8")
+    findings = [f for f in load_workspace(ws).findings if f.file == "templates/volume/layout.yaml"]
+    assert {(f.line, f.code) for f in findings} >= {(1, "layout.field")}, findings
+    assert any(f.line == 2 for f in findings), findings
+    assert all(any("\u4e00" <= c <= "\u9fff" for c in f.message) for f in findings)
+
+
+def test_perfgen_yaml_locality_is_checked_by_its_schema(shipped: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from perfgen.load import load_workspace
+    ws = tmp_path / "ws"
+    shutil.copytree(shipped / "departments", ws / "departments")
+    (ws / "perfgen.yaml").write_text("地区: [玉田县]\n", encoding="utf-8")
+    [wrong] = [f for f in load_workspace(ws).findings if f.file == "perfgen.yaml"]
+    assert (wrong.line, wrong.code, wrong.breadcrumb) == (1, "schema.type", "工作区设置 › 地区")
+    (ws / "perfgen.yaml").write_text("地区: 玉田县\n标题: \"{县}{年度}年汇编\"\n", encoding="utf-8")
+    [wrong] = [f for f in load_workspace(ws).findings if f.file == "perfgen.yaml"]
+    assert (wrong.line, wrong.code) == (2, "workspace.format") and "地区" in (wrong.hint or ""), wrong

@@ -95,7 +95,9 @@ DEPARTMENT_VIEW: dict[str, Any] = {
 }
 
 VOLUME_VIEW: dict[str, Any] = {
-    "title": "汇编标题", "issuer": "印发单位", "date": "年度（中文数字，如“二〇二五年”）",
+    "title": "汇编标题（perfgen.yaml“标题”）", "title_lines": ["封面标题的各行（版式“封面标题分行”）"],
+    "cover_lines": ["封面下部的各行（版式“封面落款”）"], "contents_title": "目录标题（版式“目录标题”）",
+    "issuer": "印发单位", "locality": "地区", "date": "年度（中文数字，如“二〇二五年”）",
     "toc_marker": "目录的位置（保留这一段）", "departments_marker": "各部门正文的位置（保留这一段）",
 }
 
@@ -104,4 +106,5 @@ OPTIONAL = {("sections", "subgoals"), ("sections", "measures"), ("sections", "de
 
 
 def view_for(template_name: str) -> dict[str, Any]:
-    return VOLUME_VIEW if template_name == "volume" else DEPARTMENT_VIEW
+    from perfgen.resources import VOLUME_TEMPLATE
+    return VOLUME_VIEW if template_name == VOLUME_TEMPLATE else DEPARTMENT_VIEW

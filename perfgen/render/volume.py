@@ -17,15 +17,18 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 from lxml import etree
 
 from perfgen.errors import UserError
+from perfgen.model.entities import WorkspaceSettings
+from perfgen.model.layout import fill, schema_defaults
 from perfgen.render.compiled import Rendered, compiled, root_tag
 from perfgen.render.document import template_path
-from perfgen.render.ooxml import core_xml
 from perfgen.render.package import FIXED_DATE
+from perfgen.resources import VOLUME_TEMPLATE
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
@@ -179,15 +182,45 @@ def cn_date(year: int) -> str:
     return "".join(digits[int(c)] for c in str(year)) + "年"
 
 
-def compose_volume(root: Path, year: int, title: str, issuer: str,
-                   chapters: list[Chapter], duplex: bool = False) -> tuple[bytes, list[TocEntry]]:
+def title_lines(title: str, breaks: list[str]) -> list[str]:
+    """The cover title cut after the first occurrence of each break word (layout 封面标题分行), so a
+    long title is set as a short line over a long one (GB/T 9704: 回行时词意完整，梯形排列)."""
+    lines, rest = [], title
+    for word in breaks:
+        at = rest.find(word)
+        if at > 0 and at + len(word) < len(rest):
+            lines.append(rest[:at + len(word)])
+            rest = rest[at + len(word):]
+    return lines + [rest]
+
+
+def front_context(year: int, title: str, settings: WorkspaceSettings) -> dict[str, Any]:
+    """What the volume skeleton prints on its cover and contents page: perfgen.yaml (title, 地区,
+    印发单位) in the wording of the volume layout (templates/volume/layout.yaml)."""
+    L = settings.volume_layout or schema_defaults()
+    fields = {"印发单位": settings.issuer, "地区": settings.locality, "年度": year, "中文年份": cn_date(year)}
+    return {"title": title, "title_lines": title_lines(title, list(L["封面标题分行"])),
+            "cover_lines": [fill(f, **fields) for f in L["封面落款"]], "contents_title": L["目录标题"],
+            "issuer": settings.issuer, "locality": settings.locality, "date": cn_date(year),
+            "toc_marker": TOC_MARKER, "departments_marker": DEPTS_MARKER}
+
+
+def department_heading(chapter: Chapter, year: int, settings: WorkspaceSettings) -> str:
+    """The heading of a department's divider page (layout 部门标题), also its level-1 TOC entry."""
+    L = settings.volume_layout or schema_defaults()
+    return fill(L["部门标题"], 部门=chapter.title, 年度=year)
+
+
+def compose_volume(root: Path, year: int, title: str, settings: WorkspaceSettings,
+                   chapters: list[Chapter]) -> tuple[bytes, list[TocEntry]]:
     """Join the chapters into one document; TOC pages come from the chapters when known. With
-    `duplex` (双面打印) each department is a section of its own that starts on an odd page."""
-    path = template_path(root, "volume")
+    双面打印 (settings.duplex) each department is a section of its own that starts on an odd page.
+    The issuer is the volume's author (docProps/core.xml, so the PDF's metadata too)."""
+    duplex, issuer = settings.duplex, settings.issuer
+    path = template_path(root, VOLUME_TEMPLATE)
     from perfgen.cache import CACHE_DIR
     skeleton = compiled(path, f"volume（{path}）", root / CACHE_DIR)
-    rendered = skeleton.render({"title": title, "issuer": issuer, "date": cn_date(year),
-                                "toc_marker": TOC_MARKER, "departments_marker": DEPTS_MARKER}, title, year)
+    rendered = skeleton.render(front_context(year, title, settings), title, year, author=issuer)
     zin = zipfile.ZipFile(io.BytesIO(rendered.docx))
     document = zin.read("word/document.xml").decode("utf-8")
     markers = {}
@@ -242,10 +275,11 @@ def compose_volume(root: Path, year: int, title: str, issuer: str,
         name = f"_Toc_perfgen_{k}"
         # the section break already starts a page
         keep = '<w:pageBreakBefore w:val="0"/>' if k == 1 or duplex else ""
+        heading = department_heading(chapter, year, settings)
         divider = (f'<w:p><w:pPr><w:pStyle w:val="PGDept"/>{keep}</w:pPr><w:bookmarkStart w:id="{bid}" '
-                   f'w:name="{name}"/>{_run(chapter.title)}<w:bookmarkEnd w:id="{bid}"/></w:p>').encode()
+                   f'w:name="{name}"/>{_run(heading)}<w:bookmarkEnd w:id="{bid}"/></w:p>').encode()
         bid += 1
-        entries.append(TocEntry(1, chapter.title, name, chapter.page))
+        entries.append(TocEntry(1, heading, name, chapter.page))
         body, bid = _bookmark_parts(_page_break_first(r.body), k, chapter, bid, entries)
         end = b""
         if duplex and k < len(chapters):
@@ -285,8 +319,6 @@ def compose_volume(root: Path, year: int, title: str, issuer: str,
                 data = document_bytes
             elif info.filename == "word/styles.xml" and styles is not None:
                 data = styles
-            elif info.filename == "docProps/core.xml":   # the issuer is the author (PDF metadata)
-                data = core_xml(title, year, issuer)
             fixed = zipfile.ZipInfo(info.filename, FIXED_DATE)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
