@@ -61,14 +61,14 @@ class Explanation:
     def attach(self, p: ImportedProject) -> None:
         L = self.reader.L
         e: dict[str, Any] = {}
-        expected_title = fill(L.get("说明标题", "{项目名称}"), 项目名称=p.name)
+        expected_title = fill(L["说明标题"], 项目名称=p.name)
         if self.title != expected_title:
             e["标题"] = self.title
         e["项目概况"] = self.sections.get("项目概况", [])
         funding = list(self.sections.get("资金安排情况", []))
         summary = funding.pop(0) if funding else ""
-        fmt = compile_format(L.get("说明资金总述", ""))
-        lead = L.get("说明资金明细引导", "")
+        fmt = compile_format(L["说明资金总述"])
+        lead = L["说明资金明细引导"]
         has_lead = bool(lead) and summary.endswith(lead)
         m = fmt.match(summary[: -len(lead)] if has_lead else summary) if summary else None
         # the template prints the summary, then the lead only when itemised lines follow
@@ -90,7 +90,7 @@ class Explanation:
         e["绩效目标"] = self.sections.get("绩效目标", [])
         e["绩效指标"] = self.sections.get("绩效指标", [])
         criteria = list(self.sections.get("评价标准", []))
-        closing = L.get("说明结语", "")
+        closing = L["说明结语"]
         if criteria and closing and criteria[-1] == closing:
             criteria.pop()
         elif closing:

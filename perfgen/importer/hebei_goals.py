@@ -32,13 +32,13 @@ DEPT_TABLE_LABELS = {"一级指标": "一级指标", "指标名称": "二级指�
 class GoalsReader(PartReader):
     def section_of(self, text: str) -> tuple[str, str, str] | None:
         """(section, title as printed, numbering format) when `text` is a section heading of part one."""
-        for fmt in candidates(self.L.get("章节编号", "{cn}、"), wordings("章节编号")):
+        for fmt in candidates(self.L["章节编号"], wordings("章节编号")):
             m = fmt.match(text, prefix=True)
             if not m:
                 continue
             title = m["_rest"].strip()
             for canonical, layout_key in SECTION_KEYS.items():
-                if key(title) == key(self.L.get(layout_key, canonical)) or label_of(title, "章节标题") == canonical:
+                if key(title) == key(self.L[layout_key]) or label_of(title, "章节标题") == canonical:
                     return canonical, title, fmt.fmt
         return None
 
@@ -84,7 +84,7 @@ class GoalsReader(PartReader):
                 items.extend((Where(paragraph=b.index), ln) for ln in lines(b.text))
             else:
                 self.rep.unplaced(Where(table=b.index), table_text(b), "“分项绩效目标”中的表格无处可放")
-        header_title = self.L.get("分项绩效目标标题", "分项绩效目标")
+        header_title = self.L["分项绩效目标标题"]
         if len(items) >= 2 and key(items[1][1]) == key(header_title) and SHORT_LINE.match(items[0][1].replace("：", "")):
             self.found["分项抬头"] = True
             self.out.dept["抬头"] = items[0][1]
@@ -100,7 +100,7 @@ class GoalsReader(PartReader):
         self.summary_and_intro(items[: starts[0]])
         label_map = self.subgoal_labels()
         labelled = any(any(t.startswith(lab) for lab in label_map) for _w, t in items[starts[0]:])
-        amount_fmts = candidates(self.L.get("分项金额格式"), wordings("分项金额格式"))
+        amount_fmts = candidates(self.L["分项金额格式"], wordings("分项金额格式"))
         suffixes = sorted((s for s in wordings("分项标题后缀") if s), key=len, reverse=True)
         subgoals: list[dict[str, Any]] = []
         seen_suffix: list[str] = []
@@ -157,8 +157,8 @@ class GoalsReader(PartReader):
 
     def subgoal_numbering(self, texts: list[str]) -> tuple[Format, list[tuple[int, dict[str, str]]]]:
         best: tuple[Any, ...] = (0, 0, 0, 0)
-        chosen: tuple[Format, list[tuple[int, dict[str, str]]]] = (compile_format(self.L.get("分项编号", "（{cn}）")), [])
-        for fmt in candidates(self.L.get("分项编号"), wordings("分项编号")):
+        chosen: tuple[Format, list[tuple[int, dict[str, str]]]] = (compile_format(self.L["分项编号"]), [])
+        for fmt in candidates(self.L["分项编号"], wordings("分项编号")):
             hits: list[tuple[int, dict[str, str]]] = []
             for i, t in enumerate(texts):
                 m = fmt.match(t, prefix=True)
@@ -173,10 +173,9 @@ class GoalsReader(PartReader):
 
     def subgoal_labels(self) -> dict[str, str]:
         out = {}
-        for field_name, layout_key, default in (("职责描述", "分项职责描述标签", "职责描述："),
-                                                ("绩效目标", "分项绩效目标标签", "绩效目标："),
-                                                ("绩效指标", "分项绩效指标标签", "绩效指标：")):
-            label = self.L.get(layout_key, default)
+        for field_name, layout_key in (("职责描述", "分项职责描述标签"), ("绩效目标", "分项绩效目标标签"),
+                                       ("绩效指标", "分项绩效指标标签")):
+            label = self.L[layout_key]
             out[label] = field_name
             out[label.replace("：", ":")] = field_name
         return out

@@ -37,7 +37,7 @@ class ProjectsReader(PartReader):
 
     def table_title(self, text: str) -> tuple[Format, dict[str, str]] | None:
         t = one_line(text)
-        for fmt in candidates(self.L.get("项目表标题"), wordings("项目表标题")):
+        for fmt in candidates(self.L["项目表标题"], wordings("项目表标题")):
             m = fmt.match(t)
             if m and m.get("项目名称"):
                 return fmt, m
@@ -45,7 +45,7 @@ class ProjectsReader(PartReader):
 
     def explanation_title(self, text: str) -> tuple[Format, dict[str, str]] | None:
         t = one_line(text)
-        for fmt in candidates(self.L.get("说明标题"), wordings("说明标题")):
+        for fmt in candidates(self.L["说明标题"], wordings("说明标题")):
             m = fmt.match(t)
             if m and m.get("项目名称"):
                 return fmt, m

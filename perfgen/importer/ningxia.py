@@ -78,7 +78,7 @@ class NingxiaReader:
         return self.out
 
     def read_title(self, title: str) -> None:
-        fmt = formats.compile_format(self.L.get("表名", "{年度}"))
+        fmt = formats.compile_format(self.L["表名"])
         m = fmt.match(title)
         if m is None:
             self.found["表名"] = formats.format_from_example(title, {"年度": str(self.year)}) or title
@@ -173,7 +173,7 @@ class NingxiaReader:
             return
 
     def indicators(self, table: Table, header: Any) -> list[Any]:
-        fmts = candidates(self.L.get("占位标签"), wordings("占位标签"))
+        fmts = candidates(self.L["占位标签"], wordings("占位标签"))
 
         def placeholder(l3: str, value: str) -> bool:
             if value:
@@ -193,7 +193,7 @@ class NingxiaReader:
         return found
 
     def finish(self) -> None:
-        fmts = candidates(self.L.get("项目名称格式"), wordings("项目名称格式"))
+        fmts = candidates(self.L["项目名称格式"], wordings("项目名称格式"))
         best, best_score = None, (-1, -1, -1)
         for f in fmts:
             hits = [f.match(t) for _p, t in self.name_lines]
@@ -206,7 +206,7 @@ class NingxiaReader:
                 m = best.match(text)
                 p.name = (m.get("项目名称") if m else None) or text
         if self.amount_texts:
-            fmt = formats.best_format(self.amount_texts, candidates(self.L.get("金额格式"), wordings("金额格式")))
+            fmt = formats.best_format(self.amount_texts, candidates(self.L["金额格式"], wordings("金额格式")))
             if fmt is not None:
                 self.found["金额格式"] = fmt.fmt
         if self.placeholder_labels:
