@@ -13,12 +13,11 @@ from decimal import Decimal
 from typing import Any
 
 from perfgen.importer.docx_reader import Cell, Table
+from perfgen.importer.labels import words
 from perfgen.importer.normalize import AmountError, key, lines, numeric, one_line, parse_amount, value_text
 from perfgen.importer.report import Reporter, Where
 from perfgen.importer.result import ImportedIndicator
 from perfgen.importer.tables import Header, indicator_rows, is_header_again, labels_in_row, value_of
-
-UNIT_RE = re.compile(r"单位[：:]\s*(万元|元)\s*$")
 
 
 @dataclass
@@ -69,7 +68,7 @@ def amount(text: str, unit: str, where: Where, what: str, rep: Reporter) -> Deci
 def compose_value(value: str, sign: str = "", unit: str = "") -> str:
     """指标值 from separate 指标性质 / 指标值 / 度量单位 columns: (≥, 90, %) → ≥90%; (定性, 及时) → 及时."""
     sign = numeric(one_line(sign))
-    if sign in ("定性", "文字描述") or not re.match(r"^[≥≤<>=]*$", sign):
+    if sign in words("定性符号") or not re.match(r"^[≥≤<>=]*$", sign):
         sign = ""
     unit = one_line(unit)
     v = value_text(value)

@@ -6,7 +6,6 @@ most paragraphs 1, 2, 3… in order; a heading may end with an amount (分项金
 """
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Any
 
@@ -14,7 +13,7 @@ from perfgen.importer.docx_reader import Paragraph, Table
 from perfgen.importer.formats import Format, candidates, compile_format, format_from_example
 from perfgen.importer.forms import most_common
 from perfgen.importer.labels import candidates as wordings
-from perfgen.importer.labels import label_of
+from perfgen.importer.labels import label_of, pattern
 from perfgen.importer.normalize import block, key, lines, one_line
 from perfgen.importer.reading import PartReader, table_text
 from perfgen.importer.report import Where
@@ -22,11 +21,7 @@ from perfgen.model.amounts import format_wan
 
 SECTION_KEYS = {"总体绩效目标": "总体绩效目标标题", "分项绩效目标": "分项绩效目标标题",
                 "工作保障措施": "工作保障措施标题", "部门绩效文本信息": "部门绩效文本信息标题"}
-SHORT_LINE = re.compile(r"^[^。，；：,;:]{1,15}$")
-DEPT_TABLE_FIELDS = ("一级指标", "二级指标", "三级指标", "符号", "值", "单位", "说明")
-DEPT_TABLE_LABELS = {"一级指标": "一级指标", "指标名称": "二级指标", "二级指标": "二级指标", "指标内容": "三级指标",
-                     "三级指标": "三级指标", "符号": "符号", "值": "值", "单位(文字描述)": "单位", "单位": "单位",
-                     "说明": "说明", "备注": "说明"}
+DEPT_TABLE_FIELDS = ("一级指标", "二级指标", "三级指标", "符号", "值", "单位", "说明")  # goals.yaml's fields, in order
 
 
 class GoalsReader(PartReader):
@@ -85,7 +80,7 @@ class GoalsReader(PartReader):
             else:
                 self.rep.unplaced(Where(table=b.index), table_text(b), "“分项绩效目标”中的表格无处可放")
         header_title = self.L["分项绩效目标标题"]
-        if len(items) >= 2 and key(items[1][1]) == key(header_title) and SHORT_LINE.match(items[0][1].replace("：", "")):
+        if len(items) >= 2 and key(items[1][1]) == key(header_title) and pattern("部门名称行").match(items[0][1].replace("：", "")):
             self.found["分项抬头"] = True
             self.out.dept["抬头"] = items[0][1]
             items = items[2:]
@@ -207,13 +202,13 @@ class GoalsReader(PartReader):
         table = tables[0]
         for extra in tables[1:]:
             self.rep.unplaced(Where(table=extra.index), table_text(extra), "“部门绩效文本信息”只导入第一张表")
-        head = next((r for r in range(len(table.rows)) if any(key(c.text) in ("符号", "值") for c in table.rows[r])), None)
+        head = next((r for r in range(len(table.rows)) if any(label_of(c.text, "部门表表头") in ("符号", "值") for c in table.rows[r])), None)
         start = 0 if head is None else head + 1
         columns: list[tuple[str, int]] = []
         if head is not None:
             header_cells = list(table.rows[head])
             for i, c in enumerate(header_cells[: len(DEPT_TABLE_FIELDS)]):
-                name = DEPT_TABLE_LABELS.get(key(c.text)) or DEPT_TABLE_FIELDS[i]
+                name = label_of(c.text, "部门表表头") or DEPT_TABLE_FIELDS[i]
                 columns.append((name, c.col))
         else:
             columns = [(name, c.col) for name, c in zip(DEPT_TABLE_FIELDS, table.rows[0])]

@@ -14,17 +14,14 @@ from typing import Any
 from perfgen.importer.docx_reader import Document, Paragraph, Table
 from perfgen.importer.explanation import Explanation
 from perfgen.importer.formats import Format, candidates
-from perfgen.importer.forms import UNIT_RE, FormCells, amount, leftovers, most_common, read_indicators, read_labels
+from perfgen.importer.forms import FormCells, amount, leftovers, most_common, read_indicators, read_labels
 from perfgen.importer.labels import candidates as wordings
-from perfgen.importer.labels import label_of
+from perfgen.importer.labels import label_of, pattern
 from perfgen.importer.normalize import AmountError, key, lines, one_line, parse_percent, wide_to_ascii
 from perfgen.importer.reading import PartReader, table_text
 from perfgen.importer.report import Reporter, Where
 from perfgen.importer.result import ImportedDocument, ImportedProject
 from perfgen.importer.tables import Header, find_header
-
-MONTH_RE = re.compile(r"^(\d{1,2})月(底|末)$")
-SHORT_LINE = re.compile(r"^[^。，；：,;:]{1,15}$")
 
 
 class ProjectsReader(PartReader):
@@ -70,14 +67,14 @@ class ProjectsReader(PartReader):
                 where = Where(paragraph=b.index)
                 tt = self.table_title(text)
                 et = self.explanation_title(text) if tt is None else None
-                um = UNIT_RE.search(text) if tt is None and et is None else None
+                um = pattern("金额单位").search(text) if tt is None and et is None else None
                 if tt is not None:
                     title = (where, tt[0], tt[1], text)
                     explanation = None
                 elif et is not None:
                     # the office that owns the project (信访办…) is a short line right above the title
                     office = None
-                    if before and SHORT_LINE.match(before):
+                    if before and pattern("部门名称行").match(before):
                         if explanation is not None and explanation.last and explanation.last[-1] == before:
                             office = explanation.pop_last()
                         elif loose and loose[-1][1] == before:
@@ -137,7 +134,7 @@ class ProjectsReader(PartReader):
         unit_line = None
         for r in rows:
             for c in table.rows[r]:
-                m = UNIT_RE.search(one_line(c.text))
+                m = pattern("金额单位").search(one_line(c.text))
                 if m and not c.continued:
                     unit = m.group(1)
                     form.use(c)
@@ -192,7 +189,7 @@ class ProjectsReader(PartReader):
             form.use(goal_cell)
             p.goals = lines(goal_cell.text)
         for cell in leftovers(table, rows, form):
-            if MONTH_RE.match(key(cell.text)) or label_of(cell.text, "表格标签"):
+            if pattern("支出计划节点").match(key(cell.text)) or label_of(cell.text, "表格标签"):
                 continue
             self.rep.unplaced(Where(table=table.index, row=cell.row + 1), one_line(cell.text), "表中这一格无对应栏目")
         if header is not None:
@@ -242,16 +239,16 @@ class ProjectsReader(PartReader):
 
     def read_plan(self, table: Table, rows: range, form: FormCells, p: ImportedProject, where: Where) -> None:
         for r in rows:
-            months = [c for c in table.rows[r] if MONTH_RE.match(key(c.text))]
+            months = [c for c in table.rows[r] if pattern("支出计划节点").match(key(c.text))]
             if len(months) < 2:
                 continue
             labels: list[str] = []
             decimals: list[int] = []
             for c in months:
-                m = MONTH_RE.match(key(c.text))
+                m = pattern("支出计划节点").match(key(c.text))
                 assert m is not None  # the header row was recognised by this pattern
                 label = f"{int(m.group(1))}月底"
-                if m.group(2) == "末":
+                if key(c.text) != label:
                     self.rep.note(Where(table=table.index, row=r + 1), f"支出计划节点“{key(c.text)}”记为“{label}”")
                 labels.append(label)
                 form.use(c)

@@ -17,7 +17,8 @@ from typing import Any
 
 from perfgen.errors import UserError
 from perfgen.importer.docx_reader import Cell, Table
-from perfgen.importer.forms import UNIT_RE, amount, leftovers, read_indicators, read_labels, unit_info
+from perfgen.importer.forms import amount, leftovers, read_indicators, read_labels, unit_info
+from perfgen.importer.labels import pattern
 from perfgen.importer.limits import MAX_COLUMNS, MAX_ROWS, REPAIR, open_package
 from perfgen.importer.normalize import key, lines, one_line, wide_to_ascii
 from perfgen.importer.report import Reporter, Where
@@ -223,7 +224,7 @@ def read(path: Path, rep: Reporter) -> ImportedDocument:
         unit = "元"
         for r in range(header.row):
             for c in table.rows[r]:
-                m = UNIT_RE.search(one_line(c.text))
+                m = pattern("金额单位").search(one_line(c.text))
                 if m:
                     unit = m.group(1)
                     form.use(c)
