@@ -202,40 +202,47 @@ class GoalsReader(PartReader):
         table = tables[0]
         for extra in tables[1:]:
             self.rep.unplaced(Where(table=extra.index), table_text(extra), "“部门绩效文本信息”只导入第一张表")
-        head = next((r for r in range(len(table.rows)) if any(label_of(c.text, "部门表表头") in ("符号", "值") for c in table.rows[r])), None)
-        start = 0 if head is None else head + 1
-        columns: list[tuple[str, int]] = []
-        if head is not None:
-            header_cells = list(table.rows[head])
-            for i, c in enumerate(header_cells[: len(DEPT_TABLE_FIELDS)]):
-                name = label_of(c.text, "部门表表头") or DEPT_TABLE_FIELDS[i]
-                columns.append((name, c.col))
-        else:
-            columns = [(name, c.col) for name, c in zip(DEPT_TABLE_FIELDS, table.rows[0])]
+        head, columns = _dept_columns(table)
         rows: list[dict[str, str]] = []
         mapped = {col for _name, col in columns}
-        for r in range(start, len(table.rows)):
+        for r in range(0 if head is None else head + 1, len(table.rows)):
             for c in table.rows[r]:
                 if not c.continued and one_line(c.text) and not mapped & set(c.cols):
                     self.rep.unplaced(Where(table=table.index, row=r + 1), one_line(c.text), "部门绩效文本信息只有七栏")
-            entry: dict[str, str] = {}
-            for name, col in columns:
-                cell = table.at(r, col)
-                if cell is None:
-                    continue
-                if name == "一级指标":
-                    if not cell.continued and one_line(cell.text):
-                        entry[name] = one_line(cell.text)
-                        self.out.level1_seen.append(entry[name])
-                    continue
-                if cell.continued:
-                    continue
-                text = block(cell.text)
-                if text:
-                    entry[name] = text
+            entry = self._dept_row(table, r, columns)
             if not any(k != "一级指标" for k in entry):
                 if entry:
                     self.rep.note(Where(table=table.index, row=r + 1), "部门绩效文本信息中的空行未导入")
                 continue
             rows.append({k: entry[k] for k in DEPT_TABLE_FIELDS if k in entry})
         self.out.goals["部门绩效文本信息"] = rows
+
+    def _dept_row(self, table: Table, r: int, columns: list[tuple[str, int]]) -> dict[str, str]:
+        """One row of the department table; 一级指标 merged down counts only where it starts."""
+        entry: dict[str, str] = {}
+        for name, col in columns:
+            cell = table.at(r, col)
+            if cell is None:
+                continue
+            if name == "一级指标":
+                if not cell.continued and one_line(cell.text):
+                    entry[name] = one_line(cell.text)
+                    self.out.level1_seen.append(entry[name])
+                continue
+            if cell.continued:
+                continue
+            text = block(cell.text)
+            if text:
+                entry[name] = text
+        return entry
+
+
+def _dept_columns(table: Table) -> tuple[int | None, list[tuple[str, int]]]:
+    """The header row (the one naming 符号 or 值; None when there is none) and each column's field
+    (labels.yaml 部门表表头, else the field in that position)."""
+    head = next((r for r in range(len(table.rows))
+                 if any(label_of(c.text, "部门表表头") in ("符号", "值") for c in table.rows[r])), None)
+    if head is None:
+        return None, [(name, c.col) for name, c in zip(DEPT_TABLE_FIELDS, table.rows[0])]
+    return head, [(label_of(c.text, "部门表表头") or DEPT_TABLE_FIELDS[i], c.col)
+                  for i, c in enumerate(list(table.rows[head])[: len(DEPT_TABLE_FIELDS)])]
