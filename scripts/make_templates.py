@@ -455,19 +455,24 @@ def hebei_project_table(doc) -> None:
     tag(doc, "{%p endif %}")
     # 绩效指标: the indicator table
     tag(doc, "{%p if p.show.indicators %}")
-    t = table(doc, 4, HEBEI_B)
+    t = table(doc, 8, HEBEI_B)
     for cell, text in zip(t.rows[0].cells, ("一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据")):
         _cell_text(cell, text, "PG Cell Head")
     _set_row(t.rows[0], header=True, cant_split=False)
     keep_with_next(t, slice(0, 1))   # the header stays with the first indicator row
-    loop_rows(t, 1, "{%tr for r in p.rows %}", "{%tr endfor %}")
-    row = t.rows[2].cells
-    _cell_text(row[0], "{% vm r.l1_first %}{{ r.l1 }}")
-    _cell_text(row[1], "{{ r.l2 }}")
-    _cell_text(row[2], "{{ r.l3 }}", "PG Cell Left")
-    _cell_text(row[3], "{{ r.description }}", "PG Cell Left")
-    _cell_text(row[4], "{{ r.value }}")
-    _cell_text(row[5], "{{ r.basis }}")
+    _cell_text(t.rows[1].cells[0], "{%tr for r in p.rows %}")
+
+    def data(r) -> None:
+        row = r.cells
+        _cell_text(row[0], "{% vm r.l1_first %}{{ r.l1 }}")
+        _cell_text(row[1], "{{ r.l2 }}")
+        _cell_text(row[2], "{{ r.l3 }}", "PG Cell Left")
+        _cell_text(row[3], "{{ r.description }}", "PG Cell Left")
+        _cell_text(row[4], "{{ r.value }}")
+        _cell_text(row[5], "{{ r.basis }}")
+
+    indicator_row_pair(t, 2, data)   # a merged 一级 group keeps together (layout 指标组不跨页)
+    _cell_text(t.rows[7].cells[0], "{%tr endfor %}")
     tag(doc, "{%p endif %}")
 
 

@@ -189,7 +189,7 @@ def test_every_national_layout_key_has_a_schema_entry() -> None:
 
     import yaml
     fragment = json.loads((ROOT / "schemas/fragments/layout-national.json").read_text(encoding="utf-8"))["properties"]
-    shared = {"表名", "空类别占位", "占位标签", "金额格式"}
+    shared = {"表名", "空类别占位", "占位标签", "金额格式", "指标组不跨页"}
     for name in ("national-project", "national-department"):
         layout = yaml.safe_load((ROOT / "templates" / name / "layout.yaml").read_text(encoding="utf-8"))
         for key, value in layout.items():
