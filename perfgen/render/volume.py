@@ -211,18 +211,90 @@ def department_heading(chapter: Chapter, year: int, settings: WorkspaceSettings)
     return fill(L["部门标题"], 部门=chapter.title, 年度=year)
 
 
-def compose_volume(root: Path, year: int, title: str, settings: WorkspaceSettings,
-                   chapters: list[Chapter]) -> tuple[bytes, list[TocEntry]]:
-    """Join the chapters into one document; TOC pages come from the chapters when known. With
-    双面打印 (settings.duplex) each department is a section of its own that starts on an odd page.
-    The issuer is the volume's author (docProps/core.xml, so the PDF's metadata too)."""
-    duplex, issuer = settings.duplex, settings.issuer
-    path = template_path(root, VOLUME_TEMPLATE)
-    from perfgen.cache import CACHE_DIR
-    skeleton = compiled(path, f"volume（{path}）", root / CACHE_DIR)
-    rendered = skeleton.render(front_context(year, title, settings), title, year, author=issuer)
-    zin = zipfile.ZipFile(io.BytesIO(rendered.docx))
-    document = zin.read("word/document.xml").decode("utf-8")
+@dataclass
+class _Sections:
+    """The volume's section properties: `cover` ends the cover and contents (no footers, so no page
+    numbers), `final` is the document's last (numbering from 1); with 双面打印 every department is a
+    section of its own starting on an odd page: `first_chapter` (numbering from 1) and `chapter`
+    (numbering continues) end departments 1 … n-1."""
+
+    cover: etree._Element
+    final: etree._Element
+    first_chapter: etree._Element
+    chapter: etree._Element
+
+
+def _copy(el: etree._Element) -> etree._Element:
+    return etree.fromstring(etree.tostring(el))
+
+
+def _sections(final: etree._Element, duplex: bool, chapters: int) -> _Sections:
+    """The skeleton's own section properties, turned into those of the volume's sections."""
+    cover = _copy(final)
+    for ref in cover.findall(W + "footerReference") + cover.findall(W + "headerReference"):
+        cover.remove(ref)
+    pgnum = final.find(W + "pgNumType")
+    if pgnum is None:
+        pgnum = etree.Element(W + "pgNumType")
+        later = [c for c in final if c.tag in (W + "cols", W + "formProt", W + "vAlign", W + "noEndnote",
+                                               W + "titlePg", W + "textDirection", W + "bidi",
+                                               W + "rtlGutter", W + "docGrid", W + "printerSettings")]
+        final.insert(final.index(later[0]) if later else len(final), pgnum)
+    pgnum.set(W + "start", "1")
+    if duplex:
+        _set_section_type(final, "oddPage")
+    chapter = _copy(final)
+    for el in chapter.findall(W + "pgNumType"):
+        chapter.remove(el)
+    first_chapter = _copy(final)
+    if duplex and chapters > 1:
+        final.remove(pgnum)
+    return _Sections(cover, final, first_chapter, chapter)
+
+
+def _chapter_end(sect: etree._Element) -> bytes:
+    """A paragraph (one twip tall) that ends a department's section."""
+    return (f'<w:p><w:pPr><w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="20" '
+            f'w:lineRule="exact"/>{_unfragment(sect)}</w:pPr></w:p>').encode()
+
+
+@dataclass
+class _Chapters:
+    bodies: list[bytes]
+    entries: list[TocEntry]
+    styles: list[str]            # templates whose styles the volume lacks
+    namespaces: dict[str, str]   # namespace declarations the bodies rely on
+
+
+def _chapters(chapters: list[Chapter], year: int, settings: WorkspaceSettings, sections: _Sections,
+              volume_styles: str) -> _Chapters:
+    """Each department: its divider (heading, bookmark), its body with bookmarked part headings,
+    and (双面打印) the end of its section; the TOC entries in order."""
+    out = _Chapters([], [], [], {})
+    bid = 1
+    for k, chapter in enumerate(chapters, start=1):
+        r = chapter.rendered
+        if r.styles_id != volume_styles and r.styles_id not in out.styles:
+            out.styles.append(r.styles_id)
+        out.namespaces.update(dict(_XMLNS.findall(r.root_tag)))
+        name = f"_Toc_perfgen_{k}"
+        # the section break already starts a page
+        keep = '<w:pageBreakBefore w:val="0"/>' if k == 1 or settings.duplex else ""
+        heading = department_heading(chapter, year, settings)
+        divider = (f'<w:p><w:pPr><w:pStyle w:val="PGDept"/>{keep}</w:pPr><w:bookmarkStart w:id="{bid}" '
+                   f'w:name="{name}"/>{_run(heading)}<w:bookmarkEnd w:id="{bid}"/></w:p>').encode()
+        bid += 1
+        out.entries.append(TocEntry(1, heading, name, chapter.page))
+        body, bid = _bookmark_parts(_page_break_first(r.body), k, chapter, bid, out.entries)
+        end = b""
+        if settings.duplex and k < len(chapters):
+            end = _chapter_end(sections.first_chapter if k == 1 else sections.chapter)
+        out.bodies.append(divider + body + end)
+    return out
+
+
+def _markers(document: str) -> tuple[re.Match[str], re.Match[str]]:
+    """The skeleton's TOC and departments paragraphs, which the volume replaces."""
     markers = {}
     for m in _PARA.finditer(document):
         for marker in (TOC_MARKER, DEPTS_MARKER):
@@ -231,92 +303,17 @@ def compose_volume(root: Path, year: int, title: str, settings: WorkspaceSetting
     if set(markers) != {TOC_MARKER, DEPTS_MARKER}:
         raise UserError("汇编模板 templates/volume/template.docx 缺少目录或正文位置标记",
                         "模板中应保留 {{ toc_marker }} 和 {{ departments_marker }} 两段。")
+    return markers[TOC_MARKER], markers[DEPTS_MARKER]
 
-    # Section 1 (cover and contents) has no page numbers; section 2 numbers from 1.
-    sect_at = document.rindex("<w:sectPr")
-    decls = "".join(f' xmlns:{p}="{u}"' for p, u in _XMLNS.findall(root_tag(document)))
-    final_sect = _fragment(document[sect_at:document.rindex("</w:sectPr>") + len("</w:sectPr>")], decls)
-    first_sect = etree.fromstring(etree.tostring(final_sect))
-    for ref in first_sect.findall(W + "footerReference") + first_sect.findall(W + "headerReference"):
-        first_sect.remove(ref)
-    pgnum = final_sect.find(W + "pgNumType")
-    if pgnum is None:
-        pgnum = etree.Element(W + "pgNumType")
-        later = [c for c in final_sect if c.tag in (W + "cols", W + "formProt", W + "vAlign", W + "noEndnote",
-                                                     W + "titlePg", W + "textDirection", W + "bidi",
-                                                     W + "rtlGutter", W + "docGrid", W + "printerSettings")]
-        final_sect.insert(final_sect.index(later[0]) if later else len(final_sect), pgnum)
-    pgnum.set(W + "start", "1")
-    if duplex:
-        _set_section_type(final_sect, "oddPage")
-    # the sections of departments 1 … n-1 end with a paragraph holding a copy of the final section's
-    # properties (footers, page setup; numbering continues)
-    chapter_sect = etree.fromstring(etree.tostring(final_sect))
-    for el in chapter_sect.findall(W + "pgNumType"):
-        chapter_sect.remove(el)
-    first_chapter_sect = etree.fromstring(etree.tostring(final_sect))   # numbering starts at 1 here
-    if duplex and len(chapters) > 1:
-        final_sect.remove(pgnum)
 
-    def chapter_end(sect: etree._Element) -> bytes:
-        return (f'<w:p><w:pPr><w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="20" '
-                f'w:lineRule="exact"/>{_unfragment(sect)}</w:pPr></w:p>').encode()
-
-    entries: list[TocEntry] = []
-    bodies: list[bytes] = []
-    bid = 1
-    extra_styles: dict[str, bytes] = {}
-    namespaces: dict[str, str] = {}
-    for k, chapter in enumerate(chapters, start=1):
-        r = chapter.rendered
-        if r.styles_id != rendered.styles_id:
-            extra_styles.setdefault(r.styles_id, b"")
-        namespaces.update(dict(_XMLNS.findall(r.root_tag)))
-        name = f"_Toc_perfgen_{k}"
-        # the section break already starts a page
-        keep = '<w:pageBreakBefore w:val="0"/>' if k == 1 or duplex else ""
-        heading = department_heading(chapter, year, settings)
-        divider = (f'<w:p><w:pPr><w:pStyle w:val="PGDept"/>{keep}</w:pPr><w:bookmarkStart w:id="{bid}" '
-                   f'w:name="{name}"/>{_run(heading)}<w:bookmarkEnd w:id="{bid}"/></w:p>').encode()
-        bid += 1
-        entries.append(TocEntry(1, heading, name, chapter.page))
-        body, bid = _bookmark_parts(_page_break_first(r.body), k, chapter, bid, entries)
-        end = b""
-        if duplex and k < len(chapters):
-            end = chapter_end(first_chapter_sect if k == 1 else chapter_sect)
-        bodies.append(divider + body + end)
-
-    first_sect_xml = _unfragment(first_sect)
-    toc = toc_xml(entries, dirty=any(e.page is None for e in entries), last_ppr_extra=first_sect_xml)
-    toc_m, depts_m = markers[TOC_MARKER], markers[DEPTS_MARKER]
-    # namespace declarations the chapters rely on but the skeleton lacks
-    tag = root_tag(document)
-    have = dict(_XMLNS.findall(tag))
-    missing = "".join(f' xmlns:{p}="{u}"' for p, u in namespaces.items() if p not in have)
-    if missing:
-        document = document.replace(tag, tag[:-1] + missing + ">", 1)
-        toc_m, depts_m = [next(m for m in _PARA.finditer(document) if marker in m.group(0))
-                          for marker in (TOC_MARKER, DEPTS_MARKER)]
-        sect_at = document.rindex("<w:sectPr")
-    # Each chapter body was checked when its own document was rendered; what we add here (TOC,
-    # dividers, bookmarks, section properties) is checked on its own instead of re-parsing ~30 MB.
-    etree.fromstring(f"<root{decls}>{toc}{_unfragment(final_sect)}</root>".encode())
-    document_bytes = b"".join([
-        document[:toc_m.start()].encode("utf-8"), toc.encode("utf-8"),
-        document[toc_m.end():depts_m.start()].encode("utf-8"), *bodies,
-        document[depts_m.end():sect_at].encode("utf-8"), _unfragment(final_sect).encode("utf-8"),
-        document[document.rindex("</w:sectPr>") + len("</w:sectPr>"):].encode("utf-8")])
-
-    styles = None
-    if extra_styles:
-        blobs = [compiled(Path(p), p).styles for p in extra_styles]
-        styles = _merge_styles(zin.read("word/styles.xml"), blobs)
+def _package(zin: zipfile.ZipFile, document: bytes, styles: bytes | None) -> bytes:
+    """The skeleton's package with the volume's document (and merged styles), reproducibly zipped."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
             data = zin.read(info.filename)
             if info.filename == "word/document.xml":
-                data = document_bytes
+                data = document
             elif info.filename == "word/styles.xml" and styles is not None:
                 data = styles
             fixed = zipfile.ZipInfo(info.filename, FIXED_DATE)
@@ -324,4 +321,47 @@ def compose_volume(root: Path, year: int, title: str, settings: WorkspaceSetting
             fixed.external_attr = 0o644 << 16
             fixed.create_system = 0
             zout.writestr(fixed, data, compresslevel=1 if len(data) > 4_000_000 else 6)
-    return out.getvalue(), entries
+    return out.getvalue()
+
+
+def compose_volume(root: Path, year: int, title: str, settings: WorkspaceSettings,
+                   chapters: list[Chapter]) -> tuple[bytes, list[TocEntry]]:
+    """Join the chapters into one document; TOC pages come from the chapters when known. With
+    双面打印 (settings.duplex) each department is a section of its own that starts on an odd page.
+    The issuer is the volume's author (docProps/core.xml, so the PDF's metadata too)."""
+    path = template_path(root, VOLUME_TEMPLATE)
+    from perfgen.cache import CACHE_DIR
+    skeleton = compiled(path, f"volume（{path}）", root / CACHE_DIR)
+    rendered = skeleton.render(front_context(year, title, settings), title, year, author=settings.issuer)
+    zin = zipfile.ZipFile(io.BytesIO(rendered.docx))
+    document = zin.read("word/document.xml").decode("utf-8")
+    _markers(document)
+
+    sect_at = document.rindex("<w:sectPr")
+    decls = "".join(f' xmlns:{p}="{u}"' for p, u in _XMLNS.findall(root_tag(document)))
+    sections = _sections(_fragment(document[sect_at:document.rindex("</w:sectPr>") + len("</w:sectPr>")], decls),
+                         settings.duplex, len(chapters))
+    parts = _chapters(chapters, year, settings, sections, rendered.styles_id)
+    entries = parts.entries
+    toc = toc_xml(entries, dirty=any(e.page is None for e in entries), last_ppr_extra=_unfragment(sections.cover))
+    # namespace declarations the chapters rely on but the skeleton lacks
+    tag = root_tag(document)
+    have = dict(_XMLNS.findall(tag))
+    missing = "".join(f' xmlns:{p}="{u}"' for p, u in parts.namespaces.items() if p not in have)
+    if missing:
+        document = document.replace(tag, tag[:-1] + missing + ">", 1)
+    toc_m, depts_m = _markers(document)
+    sect_at = document.rindex("<w:sectPr")
+    final = _unfragment(sections.final)
+    # Each chapter body was checked when its own document was rendered; what we add here (TOC,
+    # dividers, bookmarks, section properties) is checked on its own instead of re-parsing ~30 MB.
+    etree.fromstring(f"<root{decls}>{toc}{final}</root>".encode())
+    document_bytes = b"".join([
+        document[:toc_m.start()].encode("utf-8"), toc.encode("utf-8"),
+        document[toc_m.end():depts_m.start()].encode("utf-8"), *parts.bodies,
+        document[depts_m.end():sect_at].encode("utf-8"), final.encode("utf-8"),
+        document[document.rindex("</w:sectPr>") + len("</w:sectPr>"):].encode("utf-8")])
+    styles = None
+    if parts.styles:
+        styles = _merge_styles(zin.read("word/styles.xml"), [compiled(Path(p), p).styles for p in parts.styles])
+    return _package(zin, document_bytes, styles), entries
