@@ -325,3 +325,23 @@ def test_perfgen_yaml_locality_is_checked_by_its_schema(shipped: Path, tmp_path:
     (ws / "perfgen.yaml").write_text("地区: 玉田县\n标题: \"{县}{年度}年汇编\"\n", encoding="utf-8")
     [wrong] = [f for f in load_workspace(ws).findings if f.file == "perfgen.yaml"]
     assert (wrong.line, wrong.code) == (2, "workspace.format") and "地区" in (wrong.hint or ""), wrong
+
+
+def test_front_matter_is_cover_contents_and_one_divider_page_per_department(shipped: Path) -> None:
+    """What an assembled volume PDF takes from LibreOffice besides the departments' own pages."""
+    import io
+
+    from perfgen.build import _part_headings
+    from perfgen.load import load_workspace
+    from perfgen.render.document import render_department
+    from perfgen.render.volume import Chapter, front_matter
+    ws = load_workspace(shipped).workspace
+    dys = [d.years[2026] for d in sorted(ws.departments.values(), key=lambda d: d.id) if 2026 in d.years]
+    chapters = [Chapter(dy.department.name, render_department(shipped, dy), _part_headings(dy)) for dy in dys]
+    docx = front_matter(shipped, 2026, "示例县2026年部门预算绩效目标汇编", ws.settings, chapters)
+    doc = etree.fromstring(zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml"))
+    texts = [(s, t) for s, t in _paragraph_texts(doc) if t]
+    dividers = [t for s, t in texts if s == "PGDept"]
+    assert dividers == [dy.department.name for dy in dys]
+    assert texts[-len(dividers):] == [("PGDept", t) for t in dividers]     # nothing of the departments' bodies
+    assert doc.find(".//w:footerReference", NS) is None                     # numbers are stamped on later

@@ -267,9 +267,10 @@ class _Chapters:
 
 
 def _chapters(chapters: list[Chapter], year: int, settings: WorkspaceSettings, sections: _Sections,
-              volume_styles: str) -> _Chapters:
+              volume_styles: str, front_only: bool = False) -> _Chapters:
     """Each department: its divider (heading, bookmark), its body with bookmarked part headings,
-    and (双面打印) the end of its section; the TOC entries in order."""
+    and (双面打印) the end of its section; the TOC entries in order. `front_only`: the dividers
+    alone, each on a page of its own (see front_matter)."""
     out = _Chapters([], [], [], {})
     bid = 1
     for k, chapter in enumerate(chapters, start=1):
@@ -286,6 +287,9 @@ def _chapters(chapters: list[Chapter], year: int, settings: WorkspaceSettings, s
         bid += 1
         out.entries.append(TocEntry(1, heading, name, chapter.page))
         body, bid = _bookmark_parts(_page_break_first(r.body), k, chapter, bid, out.entries)
+        if front_only:   # each divider on its own page (the PGDept style breaks the page)
+            out.bodies.append(divider.replace(b'<w:pageBreakBefore w:val="0"/>', b"") if k > 1 else divider)
+            continue
         end = b""
         if settings.duplex and k < len(chapters):
             end = _chapter_end(sections.first_chapter if k == 1 else sections.chapter)
@@ -324,11 +328,19 @@ def _package(zin: zipfile.ZipFile, document: bytes, styles: bytes | None) -> byt
     return out.getvalue()
 
 
+def front_matter(root: Path, year: int, title: str, settings: WorkspaceSettings, chapters: list[Chapter]) -> bytes:
+    """The volume without the departments' pages: cover, table of contents (the volume's, with its
+    page numbers), then each department's divider on a page of its own, no page numbers. The
+    volume PDF can be assembled from its PDF and the departments'."""
+    return compose_volume(root, year, title, settings, chapters, front_only=True)[0]
+
+
 def compose_volume(root: Path, year: int, title: str, settings: WorkspaceSettings,
-                   chapters: list[Chapter]) -> tuple[bytes, list[TocEntry]]:
+                   chapters: list[Chapter], front_only: bool = False) -> tuple[bytes, list[TocEntry]]:
     """Join the chapters into one document; TOC pages come from the chapters when known. With
     双面打印 (settings.duplex) each department is a section of its own that starts on an odd page.
-    The issuer is the volume's author (docProps/core.xml, so the PDF's metadata too)."""
+    The issuer is the volume's author (docProps/core.xml, so the PDF's metadata too).
+    `front_only`: see front_matter."""
     path = template_path(root, VOLUME_TEMPLATE)
     from perfgen.cache import CACHE_DIR
     skeleton = compiled(path, f"volume（{path}）", root / CACHE_DIR)
@@ -341,7 +353,12 @@ def compose_volume(root: Path, year: int, title: str, settings: WorkspaceSetting
     decls = "".join(f' xmlns:{p}="{u}"' for p, u in _XMLNS.findall(root_tag(document)))
     sections = _sections(_fragment(document[sect_at:document.rindex("</w:sectPr>") + len("</w:sectPr>")], decls),
                          settings.duplex, len(chapters))
-    parts = _chapters(chapters, year, settings, sections, rendered.styles_id)
+    if front_only:   # the assembled volume's numbers are stamped on
+        final_el = sections.final
+        for el in final_el.findall(W + "footerReference") + final_el.findall(W + "headerReference") + \
+                final_el.findall(W + "type"):
+            final_el.remove(el)
+    parts = _chapters(chapters, year, settings, sections, rendered.styles_id, front_only)
     entries = parts.entries
     toc = toc_xml(entries, dirty=any(e.page is None for e in entries), last_ppr_extra=_unfragment(sections.cover))
     # namespace declarations the chapters rely on but the skeleton lacks
