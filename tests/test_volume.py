@@ -345,3 +345,16 @@ def test_front_matter_is_cover_contents_and_one_divider_page_per_department(ship
     assert dividers == [dy.department.name for dy in dys]
     assert texts[-len(dividers):] == [("PGDept", t) for t in dividers]     # nothing of the departments' bodies
     assert doc.find(".//w:footerReference", NS) is None                     # numbers are stamped on later
+
+
+def test_one_line_part_headings_survive_an_update_too(tmp_path: Path) -> None:
+    """部分名称同行: the number and name already share one line (and one paragraph)."""
+    from conftest import CASES, make_workspace
+    ws = make_workspace(tmp_path / "ws", CASES / "render/one-line-parts")
+    build(ws, BuildOptions(out=ws / "build"))
+    [docx] = (ws / "build").glob("*/volume.docx")
+    pkg = Package(docx)
+    instruction, toc = pkg.toc_field()
+    shown = pkg.shown(toc)
+    assert (2, "第一部分  部门整体绩效目标") in shown, shown
+    assert pkg.word_entries(instruction, toc) == shown
