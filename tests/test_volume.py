@@ -279,6 +279,22 @@ def test_cover_title_lines(title: str, breaks: list[str], lines: list[str]) -> N
     assert title_lines(title, breaks) == lines
 
 
+@pytest.mark.parametrize("title, locality, lines", [
+    ("{地区}{年度}年部门预算绩效目标汇编", "永年区", ["永年区2025年", "部门预算绩效目标汇编"]),   # 邯郸市永年区
+    ("{地区}{年度}年部门预算绩效目标汇编", "{年度}", ["{年度}2025年", "部门预算绩效目标汇编"]),
+    ("{年度}年{地区}部门预算绩效目标汇编", "永年区", ["2025年", "永年区部门预算绩效目标汇编"]),
+])
+def test_the_cover_title_is_not_cut_inside_the_locality(title: str, locality: str, lines: list[str]) -> None:
+    """封面标题分行 words are the title's own words: a 年 inside 地区 is not a break."""
+    from perfgen.model.entities import WorkspaceSettings
+    from perfgen.render.volume import front_context
+    from perfgen.safeformat import fill
+    settings = WorkspaceSettings(title=title, issuer="财政局", default_year=None, department_order=[],
+                                 locality=locality)
+    filled = fill(title, {"年度": 2025, "地区": locality, "印发单位": "财政局"})
+    assert front_context(2025, filled, settings)["title_lines"] == lines
+
+
 def test_a_region_changes_the_cover_and_dividers_in_the_volume_layout(shipped: Path, tmp_path: Path) -> None:
     import shutil
     ws = tmp_path / "ws"

@@ -182,16 +182,35 @@ def cn_date(year: int) -> str:
     return "".join(digits[int(c)] for c in str(year)) + "年"
 
 
-def title_lines(title: str, breaks: list[str]) -> list[str]:
+def title_lines(title: str, breaks: list[str], literal: list[bool] | None = None) -> list[str]:
     """The cover title cut after the first occurrence of each break word (layout 封面标题分行), so a
-    long title is set as a short line over a long one (GB/T 9704: 回行时词意完整，梯形排列)."""
-    lines, rest = [], title
+    long title is set as a short line over a long one (GB/T 9704: 回行时词意完整，梯形排列).
+    `literal` marks the title's characters that are the format's own text: a break word is looked
+    for only there, never inside a value put into it (地区 “永年区” is not cut after its 年)."""
+    lines, start = [], 0
     for word in breaks:
-        at = rest.find(word)
-        if at > 0 and at + len(word) < len(rest):
-            lines.append(rest[:at + len(word)])
-            rest = rest[at + len(word):]
-    return lines + [rest]
+        at = title.find(word, start)
+        while at >= 0 and literal is not None and not all(literal[at:at + len(word)]):
+            at = title.find(word, at + 1)
+        if at > start and at + len(word) < len(title):
+            lines.append(title[start:at + len(word)])
+            start = at + len(word)
+    return lines + [title[start:]]
+
+
+def literal_mask(fmt: str, values: dict[str, Any]) -> list[bool] | None:
+    """For each character of the filled `fmt`: True when it is the format's own text, False when it
+    comes from a value (the parts title_lines may not cut); None when `fmt` is not a format."""
+    import string
+    mask: list[bool] = []
+    try:
+        for literal, name, _, _ in string.Formatter().parse(fmt):
+            mask += [True] * len(literal)
+            if name is not None:
+                mask += [False] * len(str(values.get(name, "")))
+    except ValueError:
+        return None
+    return mask
 
 
 def front_context(year: int, title: str, settings: WorkspaceSettings) -> dict[str, Any]:
@@ -199,7 +218,10 @@ def front_context(year: int, title: str, settings: WorkspaceSettings) -> dict[st
     印发单位) in the wording of the volume layout (templates/volume/layout.yaml)."""
     L = settings.volume_layout or schema_defaults()
     fields = {"印发单位": settings.issuer, "地区": settings.locality, "年度": year, "中文年份": cn_date(year)}
-    return {"title": title, "title_lines": title_lines(title, list(L["封面标题分行"])),
+    literal = literal_mask(settings.title, fields)
+    if literal is not None and len(literal) != len(title):   # `title` is not this format filled
+        literal = None
+    return {"title": title, "title_lines": title_lines(title, list(L["封面标题分行"]), literal),
             "cover_lines": [fill(f, **fields) for f in L["封面落款"]], "contents_title": L["目录标题"],
             "issuer": settings.issuer, "locality": settings.locality, "date": cn_date(year),
             "toc_marker": TOC_MARKER, "departments_marker": DEPTS_MARKER}
