@@ -5,6 +5,12 @@ over it (each entry it writes replaces the shipped entry of the same name, group
 checked against schemas/labels.schema.json and their 句式 compiled, so a typo is a located Chinese
 error before any document is read. `perfgen import` reads with the workspace's words
 (`using(root)`); everything else here answers from whichever vocabulary is in use.
+
+A workspace's 句式 is untrusted (docs/SECURITY.md): a pattern such as `(.+)+#` backtracks for
+hours on one table cell. So 句式 run on the `regex` engine with a time limit per match
+(MATCH_SECONDS; the shipped patterns take microseconds): a slower match stops the import with a
+located error instead of hanging. The patterns whose first group the importer reads must have one,
+and a match whose first group has the wrong shape (GROUP_SHAPES) counts as no match.
 """
 from __future__ import annotations
 
@@ -17,10 +23,61 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import regex
+
 from perfgen.errors import Finding, UserError
 
 LABELS_FILE = Path(__file__).with_name("labels.yaml")
 WORKSPACE_FILE = "importer/labels.yaml"   # a workspace's own words, relative to its root
+MATCH_SECONDS = 1.0   # one match of a workspace 句式 on one cell or paragraph (the shipped need microseconds)
+TOTAL_SECONDS = 5.0   # processor time of all matches of one workspace 句式 in one import (a slow pattern
+                      # meets every cell; processor time, so a busy machine does not count against it)
+# The 句式 whose first group the importer reads, and the shape that group must have to be used
+# (说明金额: the amount in 万元; 金额单位: the unit; 支出计划节点: the month).
+GROUP_SHAPES = {"说明金额": r"\d+(?:\.\d+)?", "金额单位": "万元|元", "支出计划节点": r"\d{1,2}"}
+
+
+class Sentence:
+    """One 句式, compiled, with where it was written: match/search as re's. A workspace's own 句式
+    (`limited`) runs under a time limit per match and per import; the shipped ones are trusted."""
+
+    def __init__(self, name: str, text: str, where: tuple[str, int | None, int | None], limited: bool = True):
+        self.name, self.where, self.limited = name, where, limited
+        self.compiled = regex.compile(text)
+        self.shape = regex.compile(GROUP_SHAPES[name]) if name in GROUP_SHAPES else None
+        self.spent = 0.0   # seconds of matching so far in this import
+
+    def match(self, text: str) -> regex.Match[str] | None:
+        return self._run(self.compiled.match, text)
+
+    def search(self, text: str) -> regex.Match[str] | None:
+        return self._run(self.compiled.search, text)
+
+    def _run(self, how: Any, text: str) -> regex.Match[str] | None:
+        if not self.limited:
+            return self._shaped(how(text))
+        import time
+        start = time.process_time()
+        try:
+            m: regex.Match[str] | None = how(text, timeout=min(MATCH_SECONDS, max(TOTAL_SECONDS - self.spent, 0.001)))
+        except TimeoutError:
+            m = None
+            self.spent = TOTAL_SECONDS
+        else:
+            self.spent += time.process_time() - start
+        if self.spent >= TOTAL_SECONDS:
+            file, line, _ = self.where
+            raise UserError(f"{file}:{line or 1}: 句式 › {self.name}: 匹配太慢（一次超过 {MATCH_SECONDS:g} 秒或累计超过 "
+                            f"{TOTAL_SECONDS:g} 秒），导入已停止",
+                            "这个正则表达式会反复回溯（例如 (.+)+ 或 (.|..)+ 这样嵌套或重叠的重复）："
+                            "去掉嵌套的重复，写得具体些（例如 [^。]+ 代替 .+），或删去这一项以使用自带的写法。")
+        return self._shaped(m)
+
+    def _shaped(self, m: regex.Match[str] | None) -> regex.Match[str] | None:
+        """No match when the first group, which the importer reads, has the wrong shape."""
+        if m is not None and self.shape is not None and not self.shape.fullmatch(m.group(1) or ""):
+            return None
+        return m
 
 
 class Vocabulary:
@@ -29,7 +86,9 @@ class Vocabulary:
     def __init__(self, data: dict[str, Any]):
         self.data = data
         self._indexes: dict[str, dict[str, str]] = {}
-        self._patterns: dict[str, re.Pattern[str]] = {}
+        self._patterns: dict[str, Sentence] = {}
+        # where each 句式 was written (file, line, column), for the error of a match that runs too long
+        self.where: dict[str, tuple[str, int | None, int | None]] = {}
 
     def index(self, group: str) -> dict[str, str]:
         """Spelling (as a comparison key) → canonical label, for one group of labels.yaml."""
@@ -42,10 +101,12 @@ class Vocabulary:
             self._indexes[group] = table
         return table
 
-    def pattern(self, name: str) -> re.Pattern[str]:
+    def pattern(self, name: str) -> Sentence:
         compiled = self._patterns.get(name)
         if compiled is None:
-            compiled = self._patterns[name] = re.compile(self.data["句式"][name])
+            where = self.where.get(name, ("perfgen/importer/labels.yaml", None, None))
+            compiled = self._patterns[name] = Sentence(name, self.data["句式"][name], where,
+                                                       limited=where[0] == WORKSPACE_FILE)
         return compiled
 
 
@@ -61,24 +122,43 @@ def _label_key(text: str) -> str:
     return key(text).rstrip(":")
 
 
-def _read(path: Path, rel: str) -> tuple[dict[str, Any] | None, list[Finding]]:
-    """One labels file as data, with every schema and 句式 problem as a located finding."""
+def _read(path: Path, rel: str) -> tuple[dict[str, Any] | None, list[Finding], dict[str, tuple[str, int | None, int | None]]]:
+    """One labels file as data, with every schema and 句式 problem as a located finding, and where
+    each of its 句式 is written."""
     from perfgen import yamlsource
     from perfgen.validate.schema_check import check
     doc, findings = yamlsource.read(path, rel)
     if doc is None:
-        return None, findings
+        return None, findings, {}
     findings = findings + check(doc, "labels")
+    where: dict[str, tuple[str, int | None, int | None]] = {}
     if not findings:
         for name, text in (doc.data.get("句式") or {}).items():
-            try:
-                re.compile(text)
-            except re.error as exc:
-                line, column = doc.position(("句式", name))
+            line, column = doc.position(("句式", name))
+            where[name] = (rel, line, column)
+            problem = _pattern_problem(name, text)
+            if problem is not None:
                 findings.append(Finding(file=rel, line=line, column=column, code="labels.pattern",
-                                        message=f"句式 › {name}: 不是有效的正则表达式（{exc}）",
-                                        hint="检查括号、方括号是否成对；要匹配字面的 ( ) [ ] . 等，在前面加反斜杠。"))
-    return (doc.data if not findings else None), findings
+                                        message=f"句式 › {name}: {problem[0]}", hint=problem[1]))
+    return (doc.data if not findings else None), findings, where
+
+
+def _pattern_problem(name: str, text: str) -> tuple[str, str] | None:
+    """Why a 句式 cannot be used (message, hint), or None."""
+    try:
+        compiled = regex.compile(text)
+    except regex.error as exc:
+        return (f"不是有效的正则表达式（{exc}）",
+                "检查括号、方括号是否成对；要匹配字面的 ( ) [ ] . 等，在前面加反斜杠。")
+    if name in GROUP_SHAPES and compiled.groups < 1:
+        return ("没有括号分组：导入读取第一组（括号括起的部分）",
+                f"把要读出的部分用括号括起来，例如自带的“{shipped_text(name)}”。")
+    return None
+
+
+def shipped_text(name: str) -> str:
+    """The shipped wording of a 句式 (for hints)."""
+    return str(shipped().data["句式"].get(name, ""))
 
 
 def merge(base: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
@@ -94,10 +174,12 @@ def merge(base: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
 
 @functools.cache
 def shipped() -> Vocabulary:
-    data, findings = _read(LABELS_FILE, "perfgen/importer/labels.yaml")
+    data, findings, where = _read(LABELS_FILE, "perfgen/importer/labels.yaml")
     if data is None:  # pragma: no cover - tests/test_import_labels.py keeps the shipped file valid
         raise UserError("perfgen 自带的 labels.yaml 有错误", "重新安装 perfgen。", findings=findings)
-    return Vocabulary(data)
+    vocabulary = Vocabulary(data)
+    vocabulary.where.update(where)
+    return vocabulary
 
 
 def load(root: Path | None) -> Vocabulary:
@@ -105,11 +187,13 @@ def load(root: Path | None) -> Vocabulary:
     path = root / WORKSPACE_FILE if root is not None else None
     if path is None or not path.exists():
         return shipped()
-    data, findings = _read(path, WORKSPACE_FILE)
+    data, findings, where = _read(path, WORKSPACE_FILE)
     if data is None:
-        raise UserError(f"{WORKSPACE_FILE} 有错误，导入没有开始", "按提示改正（各组的写法见 perfgen 自带的 labels.yaml 和"
-                        " docs/导入.md），或删去这个文件以使用自带的写法。", findings=findings)
-    return Vocabulary(merge(shipped().data, data))
+        raise UserError(f"{WORKSPACE_FILE} 有错误，导入没有开始", "按提示改正（各组的写法见 perfgen 自带的 perfgen/importer/labels.yaml"
+                        " 和 README 的“工作区”一节），或删去这个文件以使用自带的写法。", findings=findings)
+    vocabulary = Vocabulary(merge(shipped().data, data))
+    vocabulary.where.update({**shipped().where, **where})
+    return vocabulary
 
 
 _IN_USE: list[Vocabulary] = []
@@ -143,7 +227,7 @@ def candidates(setting: str) -> list[str]:
     return list(vocab().get("版式候选", {}).get(setting, []))
 
 
-def pattern(name: str) -> re.Pattern[str]:
+def pattern(name: str) -> Sentence:
     """A fixed sentence shape (labels.yaml 句式), compiled."""
     return current().pattern(name)
 
