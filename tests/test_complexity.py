@@ -2,8 +2,6 @@
 that grows past it is split along its steps, so each step can be read and tested alone."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from conftest import ROOT
 from radon.complexity import cc_rank, cc_visit
 
