@@ -119,6 +119,27 @@ def shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return copy_shipped(tmp_path_factory.mktemp("shipped"))
 
 
+@pytest.fixture(scope="session")
+def _shipped_built(tmp_path_factory: pytest.TempPathFactory, shipped: Path) -> tuple[Path, list[Path]]:
+    """One full build of the shipped examples (every department document, the volumes, the
+    自评表/监控表; no cache), shared by the tests that only read its outputs."""
+    from perfgen.build import BuildOptions, build
+    out = tmp_path_factory.mktemp("shipped-build")
+    return out, list(build(shipped, BuildOptions(out=out, use_cache=False)).documents)
+
+
+@pytest.fixture(scope="session")
+def shipped_build(_shipped_built: tuple[Path, list[Path]]) -> Path:
+    """The folder of that build (<year>/<department>.docx …): read only."""
+    return _shipped_built[0]
+
+
+@pytest.fixture(scope="session")
+def shipped_documents(_shipped_built: tuple[Path, list[Path]]) -> list[Path]:
+    """The documents that build wrote, as its report lists them: read only."""
+    return list(_shipped_built[1])
+
+
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     return make_workspace(tmp_path / "ws")
