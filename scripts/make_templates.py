@@ -169,6 +169,9 @@ def make_styles(doc) -> None:
     paragraph_style(doc, "PG Cell Left", FANGSONG, TABLE_PT, line_twips=None, align=WD_ALIGN_PARAGRAPH.LEFT)
     paragraph_style(doc, "PG Cell Head", HEITI, TABLE_PT, line_twips=None, align=WD_ALIGN_PARAGRAPH.CENTER)
     paragraph_style(doc, "PG Spacer", FANGSONG, 6, line_twips=None)
+    joint = paragraph_style(doc, "PG Table Joint", FANGSONG, 1, line_twips=None)
+    joint.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    joint.paragraph_format.line_spacing = Twips(14)   # 0.7 pt, see joint()
     paragraph_style(doc, "PG Cover Title", XIAOBIAOSONG, 26, align=WD_ALIGN_PARAGRAPH.CENTER, line_twips=None,
                     space_after=24)
     paragraph_style(doc, "PG Cover Line", KAITI, BODY_PT, align=WD_ALIGN_PARAGRAPH.CENTER, line_twips=None,
@@ -452,19 +455,24 @@ def hebei_project_table(doc) -> None:
     tag(doc, "{%p endif %}")
     # 绩效指标: the indicator table
     tag(doc, "{%p if p.show.indicators %}")
-    t = table(doc, 4, HEBEI_B)
+    t = table(doc, 8, HEBEI_B)
     for cell, text in zip(t.rows[0].cells, ("一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据")):
         _cell_text(cell, text, "PG Cell Head")
     _set_row(t.rows[0], header=True, cant_split=False)
     keep_with_next(t, slice(0, 1))   # the header stays with the first indicator row
-    loop_rows(t, 1, "{%tr for r in p.rows %}", "{%tr endfor %}")
-    row = t.rows[2].cells
-    _cell_text(row[0], "{% vm r.l1_first %}{{ r.l1 }}")
-    _cell_text(row[1], "{{ r.l2 }}")
-    _cell_text(row[2], "{{ r.l3 }}", "PG Cell Left")
-    _cell_text(row[3], "{{ r.description }}", "PG Cell Left")
-    _cell_text(row[4], "{{ r.value }}")
-    _cell_text(row[5], "{{ r.basis }}")
+    _cell_text(t.rows[1].cells[0], "{%tr for r in p.rows %}")
+
+    def data(r) -> None:
+        row = r.cells
+        _cell_text(row[0], "{% vm r.l1_first %}{{ r.l1 }}")
+        _cell_text(row[1], "{{ r.l2 }}")
+        _cell_text(row[2], "{{ r.l3 }}", "PG Cell Left")
+        _cell_text(row[3], "{{ r.description }}", "PG Cell Left")
+        _cell_text(row[4], "{{ r.value }}")
+        _cell_text(row[5], "{{ r.basis }}")
+
+    indicator_row_pair(t, 2, data)   # a merged 一级 group keeps together (layout 指标组不跨页)
+    _cell_text(t.rows[7].cells[0], "{%tr endfor %}")
     tag(doc, "{%p endif %}")
 
 
@@ -579,14 +587,58 @@ def hebei(doc) -> None:
 
 # -- the ningxia attachment-3 template ---------------------------------------------------------
 
-NINGXIA = [20, 22, 26, 33, 26, 29]   # 绩效指标 / 一级指标 on one line (see HEBEI_B)
+NINGXIA = [20, 22, 30, 29, 26, 29]   # 绩效指标 / 一级指标 / 可持续影响指标 on one line (see HEBEI_B)
+
+
+def joint(doc):
+    """The paragraph between a form and its indicator table, which are two tables drawn as one.
+
+    A table's header rows (w:tblHeader) repeat only if they are its first rows, so an indicator
+    header below a form needs a table of its own; without a paragraph between them Word joins two
+    tables into one. This one is 0.7 pt high (Word's smallest exact line height), off the grid, and
+    keeps with the table below, so the two borders touch and the form stays with its indicators."""
+    p = doc.add_paragraph("", style="PG Table Joint")
+    p.paragraph_format.keep_with_next = True
+    return p
+
+
+def _border(cell, side: str) -> None:
+    """No border on this side of the cell. The 绩效指标 label column of an indicator table is the
+    label in the header row over an empty merged cell beside the rows, with no line between them: a
+    merge from the header into the rows would tie the repeated header to the first page's rows,
+    while this way every page shows the same column."""
+    tcpr = cell._tc.get_or_add_tcPr()
+    borders = tcpr.find(qn("w:tcBorders"))
+    if borders is None:
+        borders = OxmlElement("w:tcBorders")
+        tcpr.append(borders)
+    b = OxmlElement(f"w:{side}")
+    b.set(qn("w:val"), "nil")
+    borders.append(b)
+
+
+def keep_rows(doc_table, rows: slice) -> None:
+    """Rows whose paragraphs keep with the next (Word and LibreOffice keep such a row on the page
+    of the next row; see keep_with_next)."""
+    keep_with_next(doc_table, rows)
+
+
+def indicator_row_pair(t, first: int, fill) -> None:
+    """Rows first..first+4 become {%tr if r.keep %} ROW {%tr else %} ROW {%tr endif %}: the same row
+    twice, the first keeping with the next (layout 指标组不跨页 decides r.keep)."""
+    _cell_text(t.rows[first].cells[0], "{%tr if r.keep %}")
+    fill(t.rows[first + 1])
+    _cell_text(t.rows[first + 2].cells[0], "{%tr else %}")
+    fill(t.rows[first + 3])
+    _cell_text(t.rows[first + 4].cells[0], "{%tr endif %}")
+    keep_rows(t, slice(first + 1, first + 2))
 
 
 def ningxia(doc) -> None:
     tag(doc, "{%p for p in projects %}")
     para(doc, "{{ L.附件标记 }}", "PG Attachment")
     para(doc, "{{ title }}", "PG Title")
-    t = table(doc, 12, NINGXIA)
+    t = table(doc, 7, NINGXIA)
     r = t.rows
 
     def label(cell, text):
@@ -613,30 +665,32 @@ def ningxia(doc) -> None:
     _cell_text(r[6].cells[2].merge(r[6].cells[3]), "年度总体绩效目标{{ p.goals|lines }}", "PG Cell Left")
     _cell_text(r[6].cells[4].merge(r[6].cells[5]), "{% if p.goals_local %}年度绩效目标{{ p.goals_local|lines }}{% endif %}",
                "PG Cell Left")
-    # indicator header: 绩效指标 is merged down over the header and every indicator row
-    head = r[7].cells
+    keep_with_next(t)   # the form stays with the indicator header and the first rows
+    joint(doc)
+    # the indicator table: its header repeats on every page the table continues on
+    t = table(doc, 8, NINGXIA)
+    head = t.rows[0].cells
     label(head[0], "绩效指标")
     label(head[1], "一级指标")
     label(head[2], "二级指标")
     label(head[3].merge(head[4]), "三级指标")
     label(head[5], "指标值")
-    tcpr = head[0]._tc.get_or_add_tcPr()
-    vm = OxmlElement("w:vMerge")
-    vm.set(qn("w:val"), "restart")
-    tcpr.append(vm)
-    _cell_text(r[8].cells[0], "{%tr for r in p.rows %}")
-    row = r[9].cells
-    tcpr = row[0]._tc.get_or_add_tcPr()
-    vm = OxmlElement("w:vMerge")
-    vm.set(qn("w:val"), "continue")
-    tcpr.append(vm)
-    _cell_text(row[1], "{% vm r.l1_first %}{{ r.l1 }}")
-    _cell_text(row[2], "{% vm r.l2_first %}{{ r.l2 }}")
-    _cell_text(row[3].merge(row[4]), "{{ r.l3 }}", "PG Cell Left")
-    _cell_text(row[5], "{{ r.value }}")
-    _cell_text(r[10].cells[0], "{%tr endfor %}")
-    # the last template row is not needed
-    r[11]._tr.getparent().remove(r[11]._tr)
+    _set_row(t.rows[0], header=True, cant_split=False)
+    keep_with_next(t, slice(0, 1))
+    _cell_text(t.rows[1].cells[0], "{%tr for r in p.rows %}")
+
+    def data(row) -> None:
+        c = row.cells
+        _cell_text(c[0], "{% vm loop.first %}")
+        _border(c[0], "top")
+        _cell_text(c[1], "{% vm r.l1_first %}{{ r.l1 }}")
+        _cell_text(c[2], "{% vm r.l2_first %}{{ r.l2 }}")
+        _cell_text(c[3].merge(c[4]), "{{ r.l3 }}", "PG Cell Left")
+        _cell_text(c[5], "{{ r.value }}")
+
+    indicator_row_pair(t, 2, data)
+    _border(head[0], "bottom")   # the 绩效指标 column reads as one cell (see header_label_column)
+    _cell_text(t.rows[7].cells[0], "{%tr endfor %}")
     tag(doc, "{%p endfor %}")
 
 
