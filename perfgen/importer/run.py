@@ -36,9 +36,8 @@ from perfgen.importer.profiles import check_indicators, empty_categories_setting
 from perfgen.importer.report import Reporter, Where
 from perfgen.importer.result import ImportedDocument
 from perfgen.importer.writer import PlannedFile, check_targets, dump, modeline, write_all
-from perfgen.load import ID_RE  # the one id pattern
+from perfgen.model.ids import ID_RE, MAX_ID_CHARS  # the one id pattern
 
-MAX_ID_CHARS = 64  # as the schemas' maxLength for ids
 READERS = {"hebei": hebei.read, "ningxia": ningxia.read}
 
 
