@@ -45,6 +45,16 @@ FOOTER_PT = 14    # 4号
 # which Word and LibreOffice both honour.
 LINE_TWIPS = 579
 LETTER_SPACING_TWIPS = -5   # w:spacing in rPr, in twentieths of a point
+PAGE_WIDTH_MM, LEFT_MM, RIGHT_MM = 210, 28, 26
+TEXT_WIDTH_MM = PAGE_WIDTH_MM - LEFT_MM - RIGHT_MM   # 156 mm
+# How many title characters fit a line: long titles are broken into balanced lines at word
+# boundaries by the template filter title_break (perfgen/render/titles.py), which needs the measure.
+TITLE_MEASURE = round(TEXT_WIDTH_MM / 25.4 * 72 / (TITLE_PT + LETTER_SPACING_TWIPS / 20), 2)
+
+
+def title(expr: str) -> str:
+    """A title's tag: its text broken into balanced lines when wider than the text block."""
+    return "{{ " + expr + f"|title_break({TITLE_MEASURE}) }}}}"
 
 
 # -- styles -----------------------------------------------------------------------------------
@@ -252,9 +262,9 @@ def _page_number(paragraph) -> None:
 
 def setup_page(doc) -> None:
     section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.page_width, section.page_height = Mm(PAGE_WIDTH_MM), Mm(297)
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    section.left_margin, section.right_margin = Mm(LEFT_MM), Mm(RIGHT_MM)
     section.header_distance, section.footer_distance = Mm(15), Mm(25)
     doc.settings.odd_and_even_pages_header_footer = True
     odd = section.footer.paragraphs[0]
@@ -530,7 +540,7 @@ def hebei_project(doc) -> None:
     tag(doc, "{%p else %}")
     para(doc, "{{ e.office }}", "PG Office")
     tag(doc, "{%p endif %}")
-    para(doc, "{{ e.title }}", "PG Explanation Title")
+    para(doc, title("e.title"), "PG Explanation Title")
     para(doc, "一、项目基本情况", "PG Heading 1")
     para(doc, "（一）项目概况", "PG Heading 2")
     lines(doc, "e.overview")
@@ -558,7 +568,7 @@ def hebei_project(doc) -> None:
 def hebei(doc) -> None:
     """The structure comes from the layout: title line, then each 部分 (layout 部分) in order."""
     tag(doc, "{%p if doc_title %}")
-    para(doc, "{{ doc_title }}", "PG Title")
+    para(doc, title("doc_title"), "PG Title")
     tag(doc, "{%p endif %}")
     tag(doc, "{%p for part in parts %}")
     # the part number (and, with 部分名称同行, its name) starts a page, except the first part's
@@ -569,7 +579,7 @@ def hebei(doc) -> None:
     para(doc, "{{ part.heading }}", "PG Part")
     tag(doc, "{%p endif %}")
     tag(doc, "{%p if not part.one_line %}")
-    para(doc, "{{ part.name }}", "PG Part Name")
+    para(doc, title("part.name"), "PG Part Name")
     tag(doc, "{%p endif %}")
     tag(doc, "{%p if part.kind == 'goals' %}")
     hebei_goals(doc)
@@ -637,7 +647,7 @@ def indicator_row_pair(t, first: int, fill) -> None:
 def ningxia(doc) -> None:
     tag(doc, "{%p for p in projects %}")
     para(doc, "{{ L.附件标记 }}", "PG Attachment")
-    para(doc, "{{ title }}", "PG Title")
+    para(doc, title("title"), "PG Title")
     t = table(doc, 7, NINGXIA)
     r = t.rows
 
