@@ -168,3 +168,15 @@ def test_without_keeping_groups_a_merged_label_stays_behind(tmp_path: Path) -> N
     dy = load_workspace(ws).workspace.departments["yongning-zfw"].years[2024]
     problems = _continuation_problems(ws / "build" / "2024" / "yongning-zfw.pdf", "yongning-zfw", dy.taxonomy.levels)
     assert any("without the" in p for p in problems), problems
+
+
+def test_a_form_of_indicators_only_is_one_table(tmp_path: Path) -> None:
+    """With only 绩效指标 left in 表格行 there is no form table above it, hence no joint either."""
+    ws = copy_shipped(tmp_path / "ws")
+    _layout(ws, "shili-xiangmu", "  表格行: [绩效指标]\n")
+    build(ws, BuildOptions(out=tmp_path / "out", departments=["shili-xiangmu"], volume=False))
+    body = _body(tmp_path / "out" / "2026" / "shili-xiangmu.docx")
+    tables = body.findall(W + "tbl")
+    assert len(tables) == 2 and all(t.findall(W + "tr") for t in tables)   # one per project, none empty
+    assert all(_text(t).startswith("绩效指标一级指标") for t in tables)
+    assert b"PGTableJoint" not in etree.tostring(body)
