@@ -488,16 +488,21 @@ def hebei_project_table(doc) -> None:
 
 def hebei_dept_table(doc) -> None:
     widths = [22.5, 26, 26, 13, 14, 25, 29.5]   # 一级指标 on one line (see HEBEI_B)
-    t = table(doc, 4, widths)
+    t = table(doc, 8, widths)
     head = ("", "", "", "符号", "值", "单位（文字描述）", "")
     for cell, text in zip(t.rows[0].cells, head):
         _cell_text(cell, text, "PG Cell Head")
     _set_row(t.rows[0], header=True, cant_split=False)
-    loop_rows(t, 1, "{%tr for r in dept_rows %}", "{%tr endfor %}")
-    row = t.rows[2].cells
-    _cell_text(row[0], "{% vm r.l1_first %}{{ r.l1 }}")
-    for cell, field in zip(row[1:], ("l2", "l3", "sign", "value", "unit", "note")):
-        _cell_text(cell, f"{{{{ r.{field}|lines }}}}", "PG Cell Left" if field in ("l2", "l3", "note") else "PG Cell")
+    _cell_text(t.rows[1].cells[0], "{%tr for r in dept_rows %}")
+
+    def data(r) -> None:
+        row = r.cells
+        _cell_text(row[0], "{% vm r.l1_first %}{{ r.l1 }}")
+        for cell, field in zip(row[1:], ("l2", "l3", "sign", "value", "unit", "note")):
+            _cell_text(cell, f"{{{{ r.{field}|lines }}}}", "PG Cell Left" if field in ("l2", "l3", "note") else "PG Cell")
+
+    indicator_row_pair(t, 2, data)   # a merged 一级 group keeps together (layout 指标组不跨页)
+    _cell_text(t.rows[7].cells[0], "{%tr endfor %}")
 
 
 def hebei_goals(doc) -> None:
