@@ -36,17 +36,23 @@ SCHEMA_FILES: dict[str, str] = {
     "goals": "departments/*/*/goals.yaml",
     "project": "departments/*/*/projects/*.yaml",
     "results": "departments/*/*/results/*.yaml",
+    "layout": "templates/*/layout.yaml",
 }
+# The schemas a workspace's editor uses: the data files' and the layout's (版式 in department/goals
+# files refers to it; a copied template's layout.yaml names it in its modeline).
+EDITOR_KINDS = resources.SCHEMA_KINDS + ("layout",)
 
 
 def kind_of(root: Path, path: Path) -> str | None:
-    """workspace / department / goals / project for a file of the workspace, else None."""
+    """workspace / department / goals / project / results / layout for a file of the workspace, else None."""
     try:
         parts = path.resolve().relative_to(root.resolve()).parts
     except ValueError:
         return None
     if parts == ("perfgen.yaml",):
         return "workspace"
+    if len(parts) == 3 and parts[0] == "templates" and parts[2] == "layout.yaml":
+        return "layout"
     if len(parts) == 3 and parts[0] == "departments" and parts[2] == "department.yaml":
         return "department"
     if len(parts) == 4 and parts[0] == "departments" and parts[3] == "goals.yaml":
@@ -147,12 +153,12 @@ def generated(root: Path) -> dict[str, str]:
     Written with every `$ref` inlined: yaml-language-server's completion drops the keys beside a
     `$ref` (a text field's `type`), and then inserts a bare key that breaks the file."""
     files: dict[str, str] = {}
-    for kind in resources.SCHEMA_KINDS:
+    for kind in EDITOR_KINDS:
         shipped = resources.schema_path(kind)
         if (root / "schemas" / shipped.name).resolve() == shipped.resolve():  # perfgen's own tree: the source
             files[f"schemas/{kind}.schema.json"] = shipped.read_text(encoding="utf-8")
         else:
-            files[f"schemas/{kind}.schema.json"] = _dump(resources.schema(kind))
+            files[f"schemas/{kind}.schema.json"] = _dump(resources.editor_schema(kind))
     for name in resources.available(root, "profiles", ".yaml"):
         tax = _taxonomy(root, name)
         if tax is not None:

@@ -29,4 +29,19 @@ def copy_template(root: Path, name: str, new_name: str | None = None) -> Path:
         raise UserError(f"{target} 已存在，未覆盖", "换一个名字（--as），或先删除/改名已有的目录。")
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copytree(source, target)
+    _editor_setup(root, target / "layout.yaml")
     return target
+
+
+def _editor_setup(root: Path, layout: Path) -> None:
+    """The copy's layout.yaml names the workspace's layout schema (hover and checks in the editor);
+    a workspace set up for the editor gets that schema if it is older than it."""
+    from perfgen.scaffold import editor, modelines
+    if not layout.exists():
+        return
+    modelines.set_modeline(root, layout)
+    schemas = root / "schemas"
+    wanted = schemas / "layout.schema.json"
+    if schemas.is_dir() and not wanted.exists():
+        from perfgen.render.package import write_atomic
+        write_atomic(wanted, editor.generated(root)["schemas/layout.schema.json"].encode("utf-8"))

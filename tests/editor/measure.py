@@ -1,6 +1,6 @@
 """What a staff member meets in the editor, counted: used by tests/test_editor.py and runnable alone
 
-    python3 tests/editor/measure.py [repo-root]
+    python3 tests/editor/measure.py [repo-root] [broken-case …]
 
 to print the counts (diagnostics on shipped files, broken files flagged where perfgen flags them in
 Chinese, completions that leave valid YAML, fields whose hover is specific).
@@ -24,15 +24,59 @@ from lsp import Client, accept  # noqa: E402
 CJK = re.compile(r"[\u4e00-\u9fff]")
 MODELINE = re.compile(r"^#\s*yaml-language-server:\s*\$schema=(\S+)\s*$")
 
+# What no schema can say (perfgen's finding codes): business rules that compute or look at other
+# files (class b), and findings made before there is a document to check (class c: YAML itself,
+# reported by the language server's YAML parser in its own English words). Every other located
+# finding is something the editor's schemas can express (class a) and is counted against them.
+COMPUTED = {
+    "rule.budget-sum": "预算数 = 财政资金 + 其他资金：JSON Schema 不能把两个字段相加再比较",
+    "rule.task-sum": "各任务金额之和与合计比较：JSON Schema 不能求和",
+    "rule.midterm-amount": "中期金额不少于本年度金额：JSON Schema 不能比较两个字段的值",
+    "rule.midterm-years": "项目期含本年度、结束不早于开始：要比较两个字段，或与文件所在的年度目录比较",
+    "rule.plan-decreasing": "累计支出逐期不减：JSON Schema 不能比较相邻两个节点的值",
+    "rule.duplicate-code": "项目编码在同一年度唯一：要看同一年度的其他项目文件",
+    "rule.duplicate-id": "项目 id 在各部门间唯一：要看其他部门的文件",
+    "rule.unknown-project": "项目顺序引用的项目要有文件：要看 projects/ 目录",
+    "rule.subgoal-amount": "分项金额等于项目预算数：要看项目文件中的预算",
+    "rule.part": "项目属于版式中的某一部分：要看部门所用模板的版式（另一个文件）",
+    "rule.form-field": "表样印的字段必填：要看部门所用模板的版式（templates/<模板>/layout.yaml 和 版式覆盖）",
+    "rule.plan-missing": "支出计划节点齐全：节点由部门所用模板的版式规定（另一个文件），项目 schema 按指标体系生成",
+    "rule.plan-milestone": "支出计划节点属于本模板：节点由部门所用模板的版式规定（另一个文件）",
+}
+PARSER_WHY = ("yaml-language-server 1.25 只翻译它自己的消息（l10n/bundle.l10n.zh-cn.json，按 initialize 的 locale "
+              "选用，62 条）；YAML 解析错误原样转发 yaml 库（eemeli/yaml 2.8）的英文 error.message，不经过 l10n")
+PARSER = {
+    "yaml.syntax": PARSER_WHY,
+    "yaml.duplicate-key": PARSER_WHY,
+    "yaml.tag": PARSER_WHY + "；未知标签 “Unresolved tag” 也来自 yaml 库",
+    "yaml.alias-bomb": "别名展开后的规模是解析器层面的计算，语言服务器不展开计数（只提示未使用的锚点）",
+    "file.empty": "只有注释的文件是空文档，语言服务器不对空文档做 schema 校验（jsonDocument.validate：!this.root）",
+}
+
+
+def finding_class(code: str | None) -> str:
+    """a: the editor's schemas can express it; b: computed or cross-file rule; c: before the schema."""
+    if code in COMPUTED:
+        return "b"
+    if code in PARSER:
+        return "c"
+    return "a"
+
 
 def shipped_files(root: Path) -> list[Path]:
+    """The data files and the templates' layout.yaml (edited the same way, with their own modeline)."""
     files = sorted((root / "departments").rglob("*.yaml"))
+    files += sorted((root / "templates").glob("*/layout.yaml"))
     return files + ([root / "perfgen.yaml"] if (root / "perfgen.yaml").exists() else [])
 
 
 def prepare_schemas(ws: Path, repo: Path) -> None:
     """Give a test workspace its schemas as a user's workspace has them: `perfgen schemas` when
     this perfgen has it, else (older perfgen) copies of the shipped schemas, as `perfgen init` made."""
+    settings = ws / ".vscode" / "settings.json"
+    if not settings.exists():  # `perfgen init` writes one; `perfgen schemas` fills its yaml.schemas
+        settings.parent.mkdir(exist_ok=True)
+        settings.write_text("{}\n", encoding="utf-8")
     env = dict(os.environ, PYTHONPATH=str(repo))
     proc = subprocess.run([sys.executable, "-m", "perfgen", "--root", str(ws), "schemas"], env=env, cwd=repo,
                           capture_output=True, text=True)
@@ -69,11 +113,18 @@ class Counts:
     broken_cases: int = 0
     broken_flagged: int = 0          # the editor flags perfgen's line, with a Chinese message
     broken_report: list[str] = field(default_factory=list)
+    # per class (finding_class): cases whose findings are all expressible (a), and the others
+    expressible_cases: int = 0
+    expressible_flagged: int = 0
+    computed_cases: list[str] = field(default_factory=list)     # "case: reason" (class b)
+    parser_cases: list[str] = field(default_factory=list)       # "case: reason" (class c)
     completions: int = 0
     completions_valid: int = 0
     completion_failures: list[str] = field(default_factory=list)
     hover_fields: int = 0
     hover_specific: int = 0
+    layout_hover_fields: int = 0     # of which: 版式 keys and templates/*/layout.yaml keys
+    layout_hover_specific: int = 0
     hover_failures: list[str] = field(default_factory=list)
 
 
@@ -111,6 +162,15 @@ def measure_broken(repo: Path, cases: list[Path], tmp: Path, counts: Counts) -> 
         if not findings:
             continue
         counts.broken_cases += 1
+        classes = [finding_class(f.get("code")) for f in findings]
+        if "c" in classes:
+            code = findings[classes.index("c")]["code"]
+            counts.parser_cases.append(f"{case.name}: {code} — {PARSER[code]}")
+        elif "b" in classes:
+            code = findings[classes.index("b")]["code"]
+            counts.computed_cases.append(f"{case.name}: {code} — {COMPUTED[code]}")
+        else:
+            counts.expressible_cases += 1
         with Client(ws) as c:
             ok = True
             for f in findings:
@@ -121,9 +181,10 @@ def measure_broken(repo: Path, cases: list[Path], tmp: Path, counts: Counts) -> 
                 if not chinese:
                     ok = False
                     shown = "; ".join(f"{d['range']['start']['line'] + 1}: {d['message']}" for d in diags) or "无"
-                    counts.broken_report.append(f"{case.name}: perfgen {f['file']}:{f['line']} {f.get('code')} "
-                                                f"— 编辑器：{shown}")
+                    counts.broken_report.append(f"{case.name} ({finding_class(f.get('code'))}): perfgen "
+                                                f"{f['file']}:{f['line']} {f.get('code')} — 编辑器：{shown}")
             counts.broken_flagged += ok
+            counts.expressible_flagged += ok and set(classes) == {"a"}
 
 
 def _valid_after(text: str) -> str | None:
@@ -220,13 +281,19 @@ def measure_hover(c: Client, root: Path, counts: Counts) -> None:
             h = c.hover(p, line, col + 1)
             seen[where] = h
             texts.setdefault(re.sub(r"\s+", " ", h.split("Source:")[0]).strip(), set()).add(key_name)
+    import json
+    layout_keys = set(json.loads((root / "schemas" / "layout.schema.json").read_text(encoding="utf-8"))["properties"])
     for where, h in seen.items():
         counts.hover_fields += 1
+        file_name, key_name = where.split(":", 1)
+        is_layout = file_name == "layout.yaml" or (file_name in ("department.yaml", "goals.yaml") and key_name in layout_keys)
+        counts.layout_hover_fields += is_layout
         head = re.sub(r"\s+", " ", h.split("Source:")[0]).strip()
         shared = len(texts.get(head, set())) > 1
         doubled = re.search(r"(\S+) \|\| \1", h.replace("#", "").strip()) is not None
         if head and not shared and not doubled:
             counts.hover_specific += 1
+            counts.layout_hover_specific += is_layout
         else:
             counts.hover_failures.append(f"{where}: {head[:60] or '（空）'}")
 
@@ -251,8 +318,13 @@ if __name__ == "__main__":
     if why:
         sys.exit(why)
     repo = Path(sys.argv[1] if len(sys.argv) > 1 else ".").resolve()
+    only = sys.argv[2:]  # case names: measure just these broken cases
     with tempfile.TemporaryDirectory() as tmp:
-        c = measure(repo, Path(tmp))
+        if only:
+            c = Counts()
+            measure_broken(repo, [repo / "tests/cases/invalid" / n for n in only], Path(tmp), c)
+        else:
+            c = measure(repo, Path(tmp))
     for m in c.shipped_messages:
         print("  shipped:", m)
     for m in c.broken_report:
@@ -262,6 +334,14 @@ if __name__ == "__main__":
     for m in c.hover_failures:
         print("  hover:", m)
     print(f"shipped files {c.shipped_files}, diagnostics {c.shipped_diagnostics}")
+    for m in c.computed_cases:
+        print("  (b) no schema can say:", m)
+    for m in c.parser_cases:
+        print("  (c) before the schema:", m)
     print(f"broken cases flagged at perfgen's line in Chinese: {c.broken_flagged}/{c.broken_cases}")
+    print(f"  (a) expressible in the editor's schemas: {c.expressible_flagged}/{c.expressible_cases} flagged")
+    print(f"  (b) computed or cross-file business rules: {len(c.computed_cases)}")
+    print(f"  (c) YAML parse level (language server's own English): {len(c.parser_cases)}")
     print(f"completions leaving valid YAML: {c.completions_valid}/{c.completions}")
     print(f"fields with specific hover: {c.hover_specific}/{c.hover_fields}")
+    print(f"  of which 版式 / layout.yaml keys: {c.layout_hover_specific}/{c.layout_hover_fields}")
