@@ -22,6 +22,7 @@ from typing import Any
 
 from perfgen import resources, yamlsource
 from perfgen.model.taxonomy import Taxonomy, taxonomy_from_data
+from perfgen.scaffold.editor_checks import annotate
 
 EDITOR_KEYWORDS = ("errorMessage", "patternErrorMessage", "defaultSnippets", "markdownDescription")
 # Annotations perfgen itself reads from its schemas (x-fields: the fields a layout format string receives).
@@ -126,7 +127,13 @@ def profile_schema(tax: Taxonomy) -> dict[str, Any]:
     schema = copy.deepcopy(resources.schema("project"))
     schema["$id"] = schema["$id"].replace("project.schema.json", f"project.{tax.name}.schema.json")
     schema["title"] = f"预算项目绩效目标（projects/<项目>.yaml，指标体系：{tax.title}）"
-    item = schema["properties"]["绩效指标"]["items"]
+    for item in (schema["properties"]["绩效指标"]["items"], schema["properties"]["中期"]["properties"]["绩效指标"]["items"]):
+        _categories(item, tax)
+    return schema
+
+
+def _categories(item: dict[str, Any], tax: Taxonomy) -> None:
+    """An indicator item's 一级/二级指标 as this profile's enums (and each 一级's own 二级 list)."""
     props = item["properties"]
     level2 = list(tax.level2_names)
     short = [n[:-2] for n in level2 if n.endswith("指标") and n[:-2] not in level2]
@@ -144,7 +151,6 @@ def profile_schema(tax: Taxonomy) -> dict[str, Any]:
                       "then": {"properties": {"一级指标": {"const": l1, "errorMessage":
                           f"按“{tax.title}”，{'、'.join(l2s)}属于“{l1}”；改为“{l1}”，或删去一级指标由二级指标确定。"}}}})
     item["allOf"] = pairs
-    return schema
 
 
 def generated(root: Path) -> dict[str, str]:
@@ -158,11 +164,11 @@ def generated(root: Path) -> dict[str, str]:
         if (root / "schemas" / shipped.name).resolve() == shipped.resolve():  # perfgen's own tree: the source
             files[f"schemas/{kind}.schema.json"] = shipped.read_text(encoding="utf-8")
         else:
-            files[f"schemas/{kind}.schema.json"] = _dump(resources.editor_schema(kind))
+            files[f"schemas/{kind}.schema.json"] = _dump(annotate(copy.deepcopy(resources.editor_schema(kind)), kind, root))
     for name in resources.available(root, "profiles", ".yaml"):
         tax = _taxonomy(root, name)
         if tax is not None:
-            files[f"schemas/{schema_name('project', name)}"] = _dump(profile_schema(tax))
+            files[f"schemas/{schema_name('project', name)}"] = _dump(annotate(profile_schema(tax), "project", root))
     return files
 
 

@@ -34,14 +34,16 @@ def copy_template(root: Path, name: str, new_name: str | None = None) -> Path:
 
 
 def _editor_setup(root: Path, layout: Path) -> None:
-    """The copy's layout.yaml names the workspace's layout schema (hover and checks in the editor);
-    a workspace set up for the editor gets that schema if it is older than it."""
+    """The copy's layout.yaml names the workspace's layout schema (hover and checks in the editor),
+    and a workspace set up for the editor gets its schemas rewritten: the new template is one more
+    allowed 模板, with its own 版式 keys."""
+    from perfgen.render.package import write_atomic
     from perfgen.scaffold import editor, modelines
-    if not layout.exists():
+    if layout.exists():
+        modelines.set_modeline(root, layout)
+    if not (root / "schemas").is_dir():
         return
-    modelines.set_modeline(root, layout)
-    schemas = root / "schemas"
-    wanted = schemas / "layout.schema.json"
-    if schemas.is_dir() and not wanted.exists():
-        from perfgen.render.package import write_atomic
-        write_atomic(wanted, editor.generated(root)["schemas/layout.schema.json"].encode("utf-8"))
+    for rel, text in editor.generated(root).items():
+        path = root / rel
+        if not path.exists() or path.read_text(encoding="utf-8", errors="replace") != text:
+            write_atomic(path, text.encode("utf-8"))

@@ -118,6 +118,7 @@ class Counts:
     expressible_flagged: int = 0
     computed_cases: list[str] = field(default_factory=list)     # "case: reason" (class b)
     parser_cases: list[str] = field(default_factory=list)       # "case: reason" (class c)
+    expressible_missed: list[str] = field(default_factory=list)  # class-a findings the editor missed
     completions: int = 0
     completions_valid: int = 0
     completion_failures: list[str] = field(default_factory=list)
@@ -181,8 +182,11 @@ def measure_broken(repo: Path, cases: list[Path], tmp: Path, counts: Counts) -> 
                 if not chinese:
                     ok = False
                     shown = "; ".join(f"{d['range']['start']['line'] + 1}: {d['message']}" for d in diags) or "无"
-                    counts.broken_report.append(f"{case.name} ({finding_class(f.get('code'))}): perfgen "
-                                                f"{f['file']}:{f['line']} {f.get('code')} — 编辑器：{shown}")
+                    report = (f"{case.name} ({finding_class(f.get('code'))}): perfgen "
+                              f"{f['file']}:{f['line']} {f.get('code')} — 编辑器：{shown}")
+                    counts.broken_report.append(report)
+                    if finding_class(f.get("code")) == "a":
+                        counts.expressible_missed.append(report)
             counts.broken_flagged += ok
             counts.expressible_flagged += ok and set(classes) == {"a"}
 
