@@ -139,8 +139,10 @@ def _categories(item: dict[str, Any], tax: Taxonomy) -> None:
     short = [n[:-2] for n in level2 if n.endswith("指标") and n[:-2] not in level2]
     aliases = [a for a in tax.aliases if a not in level2]
     l1_names = "、".join(tax.level1_names)
-    props["一级指标"] = dict(props["一级指标"], enum=tax.level1_names,
-                          errorMessage=f"请填写一级指标：按“{tax.title}”只能是 {l1_names}；也可以不写，由二级指标确定。")
+    # 一级指标's allowed names sit in branches: with a known 二级指标, only its own 一级 (so completion
+    # offers just that one); otherwise any of the profile's 一级
+    level1 = {"enum": tax.level1_names,
+              "errorMessage": f"请填写一级指标：按“{tax.title}”只能是 {l1_names}；也可以不写，由二级指标确定。"}
     listing = "；".join(f"{l1}：{'、'.join(l2s)}" for l1, l2s in tax.levels)
     props["二级指标"] = dict(props["二级指标"], enum=level2 + short + aliases,
                           errorMessage=f"请填写二级指标：按“{tax.title}”从下列名称中选一个——{listing}。")
@@ -150,6 +152,8 @@ def _categories(item: dict[str, Any], tax: Taxonomy) -> None:
         pairs.append({"if": {"properties": {"二级指标": {"enum": allowed}}, "required": ["二级指标"]},
                       "then": {"properties": {"一级指标": {"const": l1, "errorMessage":
                           f"按“{tax.title}”，{'、'.join(l2s)}属于“{l1}”；改为“{l1}”，或删去一级指标由二级指标确定。"}}}})
+    pairs.append({"if": {"properties": {"二级指标": {"enum": level2 + short + aliases}}, "required": ["二级指标"]},
+                  "else": {"properties": {"一级指标": level1}}})
     item["allOf"] = pairs
 
 

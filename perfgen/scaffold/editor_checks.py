@@ -130,7 +130,7 @@ def _indicator(item: dict[str, Any]) -> None:
                 "定性指标不要加符号，例如 及时。")
     if "值" in props and "符号" in props:
         item.setdefault("allOf", []).extend([
-            {"if": {"required": ["值"]},
+            {"if": {"required": ["值"], "properties": {"值": {"type": ["number", "string"]}}},  # written, not just `值: `
              "then": {"properties": {"指标值": False},
                       "errorMessage": "同时写了“指标值”和“值”：指标值写成一个字符串（如 ≥90%）或分开写成 符号/值/单位，"
                                       "二者选一；删去其中一种。"}},

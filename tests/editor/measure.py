@@ -121,12 +121,27 @@ class Counts:
     expressible_missed: list[str] = field(default_factory=list)  # class-a findings the editor missed
     completions: int = 0
     completions_valid: int = 0
+    indicator_completions: int = 0   # of which: offered inside an indicator list item
     completion_failures: list[str] = field(default_factory=list)
     hover_fields: int = 0
     hover_specific: int = 0
     layout_hover_fields: int = 0     # of which: 版式 keys and templates/*/layout.yaml keys
     layout_hover_specific: int = 0
     hover_failures: list[str] = field(default_factory=list)
+
+
+def shipped_workspace(repo: Path, dest: Path) -> Path:
+    """The shipped examples as a user's workspace: schemas written by `perfgen schemas` (every $ref
+    inlined, perfgen's rules added), modelines pointing at them. perfgen's own tree serves the
+    source schemas, whose $refs make yaml-language-server complete a text field as a bare key."""
+    sys.path.insert(0, str(repo / "tests"))
+    from conftest import copy_shipped
+    ws = copy_shipped(dest)
+    prepare_schemas(ws, repo)
+    for p in sorted((ws / "departments").rglob("*.yaml")) + [ws / "perfgen.yaml"]:
+        if p.exists():
+            correct_modeline(ws, p, repo)
+    return ws
 
 
 def measure_shipped(c: Client, root: Path, counts: Counts) -> None:
@@ -191,19 +206,56 @@ def measure_broken(repo: Path, cases: list[Path], tmp: Path, counts: Counts) -> 
             counts.expressible_flagged += ok and set(classes) == {"a"}
 
 
-def _valid_after(text: str) -> str | None:
+def _shape_schema(path: Path, text: str) -> dict[str, Any] | None:
+    """The structure perfgen checks the file against (validate's schema of its kind, as named by the
+    modeline): not the editor copy's business rules, which flag a chosen value, not a broken shape."""
+    from perfgen import resources
+    m = MODELINE.match(text.split("\n", 1)[0])
+    if not m:
+        return None
+    kind = Path(m.group(1)).name.split(".")[0]
+    return resources.schema(kind) if kind in resources.SCHEMA_KINDS else None
+
+
+def _tolerated(error: Any) -> bool:
+    """What is left to type after accepting a completion: a value not yet written (null or ""),
+    a snippet's “待填写” blank, a required field not yet added. Anything else breaks the shape."""
+    from perfgen.validate.schema_check import MUST_FILL_PATTERN
+    if error.validator == "required":
+        return True
+    if error.instance is None or error.instance == "":
+        return True
+    if error.validator == "pattern" and error.validator_value == MUST_FILL_PATTERN:
+        return True
+    if isinstance(error.instance, str) and error.instance.strip().startswith("待填写"):
+        return True  # a snippet's blank, marked “请填写…” in the editor
+    if error.validator in ("anyOf", "oneOf", "allOf", "if", "then"):
+        return all(_tolerated(e) for e in error.context) if error.context else True
+    return False
+
+
+def _valid_after(text: str, path: Path | None = None) -> str | None:
+    """None when `text` parses and keeps the file's shape (its schema, minus what is left to type)."""
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         return str(exc).split("\n")[0]
     if not isinstance(data, dict):
         return "不是键值对"
+    schema = _shape_schema(path, text) if path is not None else None
+    if schema is not None:
+        import jsonschema
+        for error in jsonschema.Draft202012Validator(schema).iter_errors(data):
+            if not _tolerated(error):
+                where = "/".join(map(str, error.absolute_path)) or "（根）"
+                return f"{where}: {error.message[:80]}"
     return None
 
 
 def completion_points(text: str) -> list[tuple[str, str, int, int]]:
-    """(name, text, line, character) where a person asks for completion in a project file: a new
-    top-level key, a new key in 预算, in 支出计划, in an indicator item, and the values of 一级/二级指标."""
+    """(name, text, line, character) where a person asks for completion: in a project file a new
+    top-level key, a new key in 预算, in 支出计划; in every indicator list (a project's 绩效指标, a
+    goals file's 年度绩效指标) a new item, a new key inside an item, and the values of 一级/二级指标."""
     lines = text.split("\n")
     points = []
 
@@ -212,39 +264,59 @@ def completion_points(text: str) -> list[tuple[str, str, int, int]]:
         points.append((name, t, after_index + 1, len(new)))
 
     insert(len(lines) - 1 if lines[-1] else len(lines) - 2, "", "顶层新字段")
+    in_list = False
     for i, ln in enumerate(lines):
-        if ln.startswith("预算:"):
+        if ln.rstrip() == "预算:":  # block mappings only: a new line under a flow mapping is not YAML
             insert(i, "  ", "预算内新字段")
-        if ln.startswith("支出计划:"):
+        if ln.rstrip() == "支出计划:":
             insert(i, "  ", "支出计划节点")
-        if ln.lstrip().startswith("- 二级指标:") or ln.lstrip().startswith("- 三级指标:"):
+        if re.match(r"^(绩效指标|年度绩效指标):\s*$", ln):
+            in_list = True
+            continue
+        if in_list and ln.lstrip().startswith("- "):
+            in_list = False
             indent = len(ln) - len(ln.lstrip()) + 2
+            item_key = ln.lstrip()[2:].split(":", 1)[0]
+            insert(i - 1, " " * (indent - 2) + "- ", "新指标项")
             insert(i, " " * indent, "指标项内新字段")
-            prefix = " " * (indent - 2) + "- 二级指标: "
-            t = "\n".join(lines[:i] + [prefix] + lines[i + 1:])
-            points.append(("二级指标的值", t, i, len(prefix)))
+            prefix = " " * (indent - 2) + f"- {item_key}: "
+            if item_key == "二级指标":
+                t = "\n".join(lines[:i] + [prefix] + lines[i + 1:])
+                points.append(("二级指标的值", t, i, len(prefix)))
             t = "\n".join(lines[:i + 1] + [" " * indent + "一级指标: "] + lines[i + 1:])
             points.append(("一级指标的值", t, i + 1, indent + len("一级指标: ")))
-            break
     return points
 
 
-def measure_completion(c: Client, project: Path, counts: Counts) -> None:
-    text = project.read_text(encoding="utf-8")
+def measure_completion(c: Client, path: Path, counts: Counts) -> None:
+    """Accept every item offered at each point of `path`; the result must parse and keep its shape."""
+    text = path.read_text(encoding="utf-8")
     for name, t, line, ch in completion_points(text):
-        c.open(project, t)
-        items = c.complete(project, line, ch)
-        if not items:
-            counts.completion_failures.append(f"{name}：没有任何建议")
+        c.open(path, t)
+        items = c.complete(path, line, ch)
+        if not items and name not in ("预算内新字段", "支出计划节点"):  # those may be complete already
+            counts.completion_failures.append(f"{path.name} {name}：没有任何建议")
         for item in items:
             counts.completions += 1
+            counts.indicator_completions += name.startswith(("新指标项", "指标项", "一级指标", "二级指标"))
             after = accept(t, item, line, ch)
-            why = _valid_after(after)
+            why = _valid_after(after, path)
             if why is None:
                 counts.completions_valid += 1
             else:
-                counts.completion_failures.append(f"{name}「{item['label']}」：{why}")
-    c.open(project, text)
+                counts.completion_failures.append(f"{path.name} {name}「{item['label']}」：{why}")
+    c.open(path, text)
+
+
+def completion_files(root: Path) -> list[Path]:
+    """A project file with an indicator list, and a goals file with 年度绩效指标 (the national form)."""
+    projects = [p for p in sorted((root / "departments").rglob("projects/*.yaml"))
+                if re.search(r"^绩效指标:\s*$", p.read_text(encoding="utf-8"), re.M)]
+    # one whose 预算 and 支出计划 are block mappings too, so every point has something to offer
+    projects.sort(key=lambda p: -len(re.findall(r"^(预算|支出计划):\s*$", p.read_text(encoding="utf-8"), re.M)))
+    goals = [p for p in sorted((root / "departments").rglob("goals.yaml"))
+             if re.search(r"^年度绩效指标:\s*$", p.read_text(encoding="utf-8"), re.M)]
+    return projects[:1] + goals[:1]
 
 
 def _keys(text: str) -> list[tuple[str, int, int]]:
@@ -306,9 +378,11 @@ def measure(repo: Path, tmp: Path) -> Counts:
     counts = Counts()
     with Client(repo) as c:
         measure_shipped(c, repo, counts)
-        project = sorted((repo / "departments").rglob("projects/*.yaml"))[0]
-        measure_completion(c, project, counts)
         measure_hover(c, repo, counts)
+    ws = shipped_workspace(repo, tmp / "shipped")
+    with Client(ws) as c:
+        for path in completion_files(ws):
+            measure_completion(c, path, counts)
     cases = sorted(p for p in (repo / "tests/cases/invalid").iterdir() if p.is_dir())
     measure_broken(repo, cases, tmp, counts)
     return counts
@@ -346,6 +420,7 @@ if __name__ == "__main__":
     print(f"  (a) expressible in the editor's schemas: {c.expressible_flagged}/{c.expressible_cases} flagged")
     print(f"  (b) computed or cross-file business rules: {len(c.computed_cases)}")
     print(f"  (c) YAML parse level (language server's own English): {len(c.parser_cases)}")
-    print(f"completions leaving valid YAML: {c.completions_valid}/{c.completions}")
+    print(f"completions leaving valid YAML of the file's shape: {c.completions_valid}/{c.completions}"
+          f" ({c.indicator_completions} inside indicator items)")
     print(f"fields with specific hover: {c.hover_specific}/{c.hover_fields}")
     print(f"  of which 版式 / layout.yaml keys: {c.layout_hover_specific}/{c.layout_hover_fields}")
