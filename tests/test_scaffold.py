@@ -143,9 +143,9 @@ def test_init_writes_a_workspace_editors_and_ci_understand(tmp_path: Path) -> No
         kind = next(k for k, glob in SCHEMA_FILES.items() if fnmatch.fnmatch(rel, glob) and rel.count("/") == glob.count("/"))
         first = path.read_text(encoding="utf-8").split("\n")[0]
         target = (path.parent / first.removeprefix("# yaml-language-server: $schema=")).resolve()
-        name = "project.common.schema.json" if kind == "project" else f"{kind}.schema.json"
+        name = f"{kind}.common.schema.json" if kind in ("project", "goals") else f"{kind}.schema.json"
         assert target == (root / "schemas" / name).resolve(), rel
-        if kind != "project":  # the shipped schema, $refs inlined (the editor's completion needs them so),
+        if kind not in ("project", "goals"):  # the shipped schema, $refs inlined (the editor's completion needs them so),
             # the layout's too (版式)
             # (the editor's additions from perfgen's own rules: scaffold/editor_checks.py)
             written = json.loads(target.read_text(encoding="utf-8"))

@@ -64,8 +64,12 @@ def kind_of(root: Path, path: Path) -> str | None:
     return None
 
 
+# The kinds whose indicator categories depend on the department's profile: one schema per profile.
+PROFILED = ("project", "goals")
+
+
 def schema_name(kind: str, profile: str | None = None) -> str:
-    return f"project.{profile}.schema.json" if kind == "project" and profile else f"{kind}.schema.json"
+    return f"{kind}.{profile}.schema.json" if kind in PROFILED and profile else f"{kind}.schema.json"
 
 
 def _taxonomy(root: Path, name: str) -> Taxonomy | None:
@@ -102,7 +106,7 @@ def schema_for(root: Path, path: Path) -> str | None:
     if kind is None:
         return None
     profile = None
-    if kind == "project":
+    if kind in PROFILED:
         dept = path.resolve().relative_to(root.resolve()).parts[1]
         profile = department_profiles(root).get(dept)
     return schema_name(kind, profile)
@@ -129,6 +133,15 @@ def profile_schema(tax: Taxonomy) -> dict[str, Any]:
     schema["title"] = f"预算项目绩效目标（projects/<项目>.yaml，指标体系：{tax.title}）"
     for item in (schema["properties"]["绩效指标"]["items"], schema["properties"]["中期"]["properties"]["绩效指标"]["items"]):
         _categories(item, tax)
+    return schema
+
+
+def goals_profile_schema(tax: Taxonomy) -> dict[str, Any]:
+    """The goals schema with this profile's categories in 年度绩效指标 (the national department form)."""
+    schema = copy.deepcopy(resources.editor_schema("goals"))
+    schema["$id"] = schema["$id"].replace("goals.schema.json", f"goals.{tax.name}.schema.json")
+    schema["title"] = f"{schema['title']}（指标体系：{tax.title}）"
+    _categories(schema["properties"]["年度绩效指标"]["items"], tax)
     return schema
 
 
@@ -173,6 +186,7 @@ def generated(root: Path) -> dict[str, str]:
         tax = _taxonomy(root, name)
         if tax is not None:
             files[f"schemas/{schema_name('project', name)}"] = _dump(annotate(profile_schema(tax), "project", root))
+            files[f"schemas/{schema_name('goals', name)}"] = _dump(annotate(goals_profile_schema(tax), "goals", root))
     return files
 
 
@@ -183,13 +197,13 @@ def _dump(schema: dict[str, Any]) -> str:
 def settings_schemas(root: Path) -> dict[str, list[str]]:
     """.vscode/settings.json `yaml.schemas`: each schema and the files it describes."""
     mapping: dict[str, list[str]] = {f"./schemas/{kind}.schema.json": [f"/{glob}"]
-                                     for kind, glob in SCHEMA_FILES.items() if kind != "project"}
+                                     for kind, glob in SCHEMA_FILES.items() if kind not in PROFILED}
     by_dept = department_profiles(root)
-    generic = [f"/{SCHEMA_FILES['project']}"] if not by_dept else []
-    mapping["./schemas/project.schema.json"] = generic
-    for dept, profile in sorted(by_dept.items()):
-        mapping.setdefault(f"./schemas/{schema_name('project', profile)}", []).append(
-            f"/departments/{dept}/*/projects/*.yaml")
+    for kind in PROFILED:
+        mapping[f"./schemas/{kind}.schema.json"] = [f"/{SCHEMA_FILES[kind]}"] if not by_dept else []
+        for dept, profile in sorted(by_dept.items()):
+            mapping.setdefault(f"./schemas/{schema_name(kind, profile)}", []).append(
+                "/" + SCHEMA_FILES[kind].replace("departments/*/", f"departments/{dept}/", 1))
     return {k: v for k, v in mapping.items() if v}
 
 

@@ -152,11 +152,22 @@ def _department(schema: dict[str, Any], root: Path) -> None:
     if profiles:
         props["指标体系"]["enum"] = profiles
         props["指标体系"]["errorMessage"] = "找不到这个指标体系：可用的有：" + "、".join(profiles) + "（profiles/ 下的文件名）。"
-    branches = []
+    from perfgen.model.layout import schema_defaults
+    branches: list[dict[str, Any]] = []
     for name in templates:
         folder = resources.find_named(root, "templates", name)
         doc, _ = yamlsource.read(folder / "layout.yaml", "layout.yaml") if folder is not None else (None, [])
         keys = list(doc.data) if doc is not None and isinstance(doc.data, dict) else []
+        layout = {**schema_defaults(), **(doc.data if doc is not None and isinstance(doc.data, dict) else {})}
+        blocks = layout.get("项目表区块")
+        if (isinstance(blocks, list) and "单位行" in blocks) or layout.get("分项抬头") is True:
+            # the form prints the department's name (validate: rule.form-field), unless 版式 changes that
+            branches.append({"if": {"properties": {"模板": {"const": name},
+                                                   "版式": {"properties": {"项目表区块": False, "分项抬头": False}}},
+                                    "required": ["模板"]},
+                             "then": {"required": ["名称"],
+                                      "errorMessage": f"缺少必填项“名称”：模板“{name}”在项目表的单位行或分项抬头印部门名称，"
+                                                      "添加“名称: …”（部门的正式全称）。"}})
         if keys:
             branches.append({"if": {"properties": {"模板": {"const": name}}, "required": ["模板"]},
                              "then": {"properties": {"版式": {"propertyNames": {
