@@ -89,7 +89,8 @@ def _select(result: LoadResult, options: BuildOptions) -> dict[int, list[Departm
 
 def _volume_title(result: LoadResult, year: int) -> str:
     from perfgen.safeformat import fill
-    return fill(result.workspace.settings.title, {"年度": year})
+    settings = result.workspace.settings
+    return fill(settings.title, {"年度": year, "地区": settings.locality, "印发单位": settings.issuer})
 
 
 def _part_headings(dy: DepartmentYear) -> list[str]:
@@ -372,8 +373,8 @@ def _write_year(root: Path, result: LoadResult, options: BuildOptions, year: int
         progress(f"{year} 年汇编：{len(chapters)} 个部门")
         if options.pdf:
             _pdfs(paths, folder, report, progress, chapters, options.jobs, pdf_store, duplex)
-        volume_bytes, entries = compose_volume(root, year, _volume_title(result, year),
-                                               result.workspace.settings.issuer, chapters, duplex)
+        volume_bytes, entries = compose_volume(root, year, _volume_title(result, year), result.workspace.settings,
+                                               chapters)
         write_atomic(folder / "volume.docx", volume_bytes)
         paths.append(folder / "volume.docx")
         if options.pdf:

@@ -115,3 +115,16 @@ def schema_defaults() -> dict[str, Any]:
     Keys without a default (表格行, 部门整体部分 …) mean something by their absence ("print all")."""
     import copy
     return {k: copy.deepcopy(v["default"]) for k, v in schema()["properties"].items() if "default" in v}
+
+
+# 指标组不跨页 (layout) → the merge flag of the row that starts the next group at that level
+KEEP_LEVELS = {"一级指标": "l1_first", "二级指标": "l2_first", "否": None}
+
+
+def keep_flags(rows: list[dict[str, Any]], level: str) -> None:
+    """Set row["keep"]: the row stays on the page of the next one because both belong to the same
+    merged 一级 (or 二级) group, so a merged cell's text never stays behind on the previous page
+    (templates print keep rows with keep-with-next paragraphs). The last row of a group is free."""
+    flag = KEEP_LEVELS[level]
+    for row, nxt in zip(rows, [*rows[1:], None]):
+        row["keep"] = bool(flag) and nxt is not None and not nxt[flag]

@@ -14,7 +14,7 @@ from typing import Any
 
 from perfgen.model.amounts import format_percent, format_wan, format_yuan
 from perfgen.model.entities import DepartmentYear, Indicator, Project, Source, YearGoals
-from perfgen.model.layout import chinese_number, fill, heading_level, number_fields
+from perfgen.model.layout import chinese_number, fill, heading_level, keep_flags, number_fields
 
 # 项目表区块 (layout words) → the flag the template tests (p.show.<flag>)
 BLOCK_FLAGS = {"单位行": "unit_line", "编码名称": "code_name", "预算": "budget", "支出计划": "plan",
@@ -52,6 +52,7 @@ def _rows(indicators: list[Indicator], layout: dict[str, Any]) -> list[View]:
             placeholder=ind.placeholder,
             l1_first=ind.level1 != prev_l1, l2_first=(ind.level1, ind.level2) != (prev_l1, prev_l2)))
         prev_l1, prev_l2 = ind.level1, ind.level2
+    keep_flags(rows, layout["指标组不跨页"])
     return rows
 
 
