@@ -43,6 +43,12 @@ COMPUTED = {
     "rule.plan-missing": "支出计划节点齐全：节点由部门所用模板的版式规定（另一个文件），项目 schema 按指标体系生成",
     "rule.plan-milestone": "支出计划节点属于本模板：节点由部门所用模板的版式规定（另一个文件）",
 }
+# yaml-language-server localizes through @vscode/l10n since 1.19 (redhat-developer/yaml-language-server
+# PR #1086: l10n/bundle.l10n.<locale>.json chosen by the initialize request's `locale`, the folder
+# overridable by initializationOptions.l10nPath, which vscode-yaml sets to its own bundle). The bundle
+# holds the server's own strings only; parse errors are YAMLErrorToYamlDocDiagnostics(error) →
+# `message: error.message` of the `yaml` package (parser/yaml-documents.js), which has no
+# translations. A client-side bundle cannot reach them, so class c stays English in the editor.
 PARSER_WHY = ("yaml-language-server 1.25 只翻译它自己的消息（l10n/bundle.l10n.zh-cn.json，按 initialize 的 locale "
               "选用，62 条）；YAML 解析错误原样转发 yaml 库（eemeli/yaml 2.8）的英文 error.message，不经过 l10n")
 PARSER = {
