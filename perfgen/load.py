@@ -38,7 +38,7 @@ YEAR_RE = re.compile(r"^\d{4}$")
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 DEFAULT_TITLE = "{地区}{年度}年部门预算绩效目标汇编"
-TITLE_FIELDS = ("年度", "地区", "印发单位")  # the fields perfgen.yaml 标题 receives
+TITLE_FIELDS = tuple(resources.schema("workspace")["properties"]["标题"]["x-fields"])  # what 标题 receives
 DEFAULT_ISSUER = "财政局"
 
 
