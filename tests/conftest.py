@@ -7,11 +7,14 @@
   skipped acceptance test into a failure; every run ends with the list of what was skipped and why.
 - `@pytest.mark.slow` marks the tests that start LibreOffice or audit every output:
   `pytest -m "not slow"` is the development loop.
+- Builds do not start LibreOffice for the volume's TOC page numbers (PERFGEN_NO_TOC_PAGES=1, set
+  here for the whole run, subprocesses included): the tests of that feature ask for it themselves.
 - Tests never write into the repository: the shipped workspace is used through a copy (`shipped`),
   and hypothesis keeps no example database.
 """
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +26,7 @@ CASES = Path(__file__).resolve().parent / "cases"
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
 
 _OPTIONS = {"update_snapshots": False}
+os.environ["PERFGEN_NO_TOC_PAGES"] = "1"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -173,10 +173,19 @@ def cn_date(year: int) -> str:
     return "".join(digits[int(c)] for c in str(year)) + "年"
 
 
+def front_matter(root: Path, year: int, title: str, issuer: str, chapters: list[Chapter]) -> bytes:
+    """The volume without the departments' pages: cover, table of contents (the volume's, with its
+    page numbers), then each department's divider on a page of its own, no page numbers. The
+    volume PDF is assembled from its PDF and the departments' (render/assemble.py)."""
+    return compose_volume(root, year, title, issuer, chapters, front_only=True)[0]
+
+
 def compose_volume(root: Path, year: int, title: str, issuer: str,
-                   chapters: list[Chapter], duplex: bool = False) -> tuple[bytes, list[TocEntry]]:
+                   chapters: list[Chapter], duplex: bool = False,
+                   front_only: bool = False) -> tuple[bytes, list[TocEntry]]:
     """Join the chapters into one document; TOC pages come from the chapters when known. With
-    `duplex` (双面打印) each department is a section of its own that starts on an odd page."""
+    `duplex` (双面打印) each department is a section of its own that starts on an odd page.
+    `front_only`: see front_matter."""
     path = template_path(root, "volume")
     from perfgen.cache import CACHE_DIR
     skeleton = compiled(path, f"volume（{path}）", root / CACHE_DIR)
@@ -218,6 +227,10 @@ def compose_volume(root: Path, year: int, title: str, issuer: str,
     first_chapter_sect = etree.fromstring(etree.tostring(final_sect))   # numbering starts at 1 here
     if duplex and len(chapters) > 1:
         final_sect.remove(pgnum)
+    if front_only:   # the assembled volume's numbers are stamped on (render/assemble.py)
+        for el in final_sect.findall(W + "footerReference") + final_sect.findall(W + "headerReference") + \
+                final_sect.findall(W + "type"):
+            final_sect.remove(el)
 
     def chapter_end(sect: etree._Element) -> bytes:
         return (f'<w:p><w:pPr><w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="20" '
@@ -241,6 +254,9 @@ def compose_volume(root: Path, year: int, title: str, issuer: str,
         bid += 1
         entries.append(TocEntry(1, chapter.title, name, chapter.page))
         body, bid = _bookmark_parts(_page_break_first(r.body), k, chapter, bid, entries)
+        if front_only:   # each divider on its own page (the PGDept style breaks the page)
+            bodies.append(divider.replace(b'<w:pageBreakBefore w:val="0"/>', b"") if k > 1 else divider)
+            continue
         end = b""
         if duplex and k < len(chapters):
             end = chapter_end(first_chapter_sect if k == 1 else chapter_sect)
