@@ -18,9 +18,11 @@ exactly those documents joined, so volume.pdf is checked part by part, not laid 
 """
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -63,6 +65,8 @@ class PdfPages:
         self.converted: list[str] = []   # names of the documents converted, for the summary and tests
         self.used: set[str] = set()
         self._readers: dict[Path, Any] = {}
+        self._sheet_names: dict[tuple[object, int], str] = {}   # (design, start) -> sheet digest
+        self._sheets_made: set[str] = set()
 
     def reader(self, pdf: Path) -> Any:
         """A pypdf reader of `pdf`, opened once per build."""
@@ -132,9 +136,17 @@ class PdfPages:
                 todo[docx.name] = (i, fp, data, headings, f"pages:{docx.parent.name}/{docx.name}")
         if todo:
             self.progress(f"转换 PDF：{len(todo)} 个部门")
-            made = self._convert({name: assemble.bare(t[2]) for name, t in todo.items()})
+            # the number sheets the departments (and, when it shares their design, the volume) will
+            # need, in the same LibreOffice processes
+            guess = sum(assemble.estimated_pages(t[2]) + 2 for t in todo.values())
+            first = next(iter(todo.values()))[2]
+            _, sheets = self._sheet_files({("guess", s): first for s in range(1, guess + 1, assemble.SHEET_PAGES)})
+            made = self._convert({**{name: assemble.bare(t[2]) for name, t in todo.items()}, **sheets})
+            self._keep_sheets(sheets, made)
+            with ThreadPoolExecutor(self.jobs) as pool:   # pdftotext runs as its own process
+                texts = dict(zip(todo, pool.map(pdfmod.pdf_text, [made[n] for n in todo])))
             for name, (i, fp, data, headings, key) in todo.items():
-                text = pdfmod.pdf_text(made[name])
+                text = texts[name]
                 pages = pdfmod.split_pages(text)
                 lost = pdfmod.lost_in_text(data, text)
                 found = pdfmod.find_pages(pages, headings)
@@ -146,27 +158,41 @@ class PdfPages:
 
     # -- number sheets ---------------------------------------------------------------------------
 
+    def sheets_of(self, paths: dict[tuple[str, int], Path], label: str) -> Callable[[int], Any]:
+        """The sheets of one document, as assemble.Sheets."""
+        return lambda start: self.reader(paths[(label, start)])
+
     def sheets(self, requests: dict[tuple[str, int], bytes], also: dict[str, bytes]) -> tuple[
             dict[tuple[str, int], Path], dict[str, Path]]:
         """Number sheets for {(label, first page): document whose footers they carry}, converted
         (when not cached) together with the documents `also` in one go; returns both."""
+        found, wanted = self._sheet_files(requests)
+        made = self._convert({**wanted, **also})
+        self._keep_sheets(wanted, made)
+        return found, {n: made[n] for n in also}
+
+    def _sheet_files(self, requests: dict[tuple[str, int], bytes]) -> tuple[
+            dict[tuple[str, int], Path], dict[str, bytes]]:
+        """Where each requested sheet's PDF is (or will be), and the sheets still to convert."""
         from perfgen.render import assemble
         found: dict[tuple[str, int], Path] = {}
         wanted: dict[str, bytes] = {}
         for (label, start), docx in requests.items():
-            sheet = assemble.number_sheet(docx, start)
-            fp = cache.digest(sheet)
-            hit = self._hit(f"sheet:{fp}", fp)
-            if hit is not None:
-                found[(label, start)] = self.folder / str(hit["file"])
-            else:
-                wanted[f"sheet-{fp}.docx"] = sheet
-                found[(label, start)] = self.folder / f"sheet-{fp}.pdf"
-        made = self._convert({**wanted, **also})
+            key = (assemble.design(docx), start)
+            if key not in self._sheet_names:
+                sheet = assemble.number_sheet(docx, start)
+                fp = cache.digest(sheet)
+                self._sheet_names[key] = fp
+                if self._hit(f"sheet:{fp}", fp) is None and fp not in self._sheets_made:
+                    wanted[f"sheet-{fp}.docx"] = sheet
+            found[(label, start)] = self.folder / f"sheet-{self._sheet_names[key]}.pdf"
+        return found, wanted
+
+    def _keep_sheets(self, wanted: dict[str, bytes], made: dict[str, Path]) -> None:
         for name in wanted:
             fp = name.removeprefix("sheet-").removesuffix(".docx")
             self._keep(f"sheet:{fp}", fp, made[name], f"sheet-{fp}.pdf", {})
-        return found, {n: made[n] for n in also}
+            self._sheets_made.add(fp)
 
     def prune(self) -> None:
         """Delete cached PDFs that no cache entry refers to (an edited department's old pages)."""
@@ -219,27 +245,29 @@ def write_pdfs(job: PdfPages, docs: list[Path], chapters: list[Chapter], pages: 
     volume_fresh = cached(folder / "volume.docx", volume_docx) is None
     dept_fresh = [cached(d, data) is None for d, data in zip(docs, datas)]
     # sheets: for each department its pages; for the volume pages 1 … its last
-    requests: dict[tuple[str, int], bytes] = {}
+    dept_requests: dict[tuple[str, int], bytes] = {}
     for docx, data, p, fresh in zip(docs, datas, pages, dept_fresh):
         if fresh:
-            requests.update({(docx.name, s): data for s in range(1, max(p.count, 1) + 1, assemble.SHEET_PAGES)})
+            dept_requests.update({(docx.name, s): data for s in range(1, max(p.count, 1) + 1, assemble.SHEET_PAGES)})
+    volume_requests: dict[tuple[str, int], bytes] = {}
     if volume_fresh and pages:
         last = assemble.divider_pages([p.count for p in pages], duplex)[-1] + pages[-1].count
-        requests.update({("volume.docx", s): volume_docx for s in range(1, last + 1, assemble.SHEET_PAGES)})
-    also = {"volume-front.docx": front} if volume_fresh else {}
-    sheet_paths, fronts = job.sheets(requests, also)
-
-    def sheets_of(label: str) -> Callable[[int], Any]:
-        return lambda start: job.reader(sheet_paths[(label, start)])
+        volume_requests = {("volume.docx", s): volume_docx for s in range(1, last + 1, assemble.SHEET_PAGES)}
+    dept_sheets, _ = job.sheets(dept_requests, {})   # converted with the departments, as a rule
     out: list[tuple[Path, int]] = []
-    for i, (docx, data, p) in enumerate(zip(docs, datas, pages)):
-        target = folder / (docx.stem + ".pdf")
-        if dept_fresh[i]:
-            tmp = job.tmp / f"dept-{docx.stem}.pdf"
-            assemble.stamp_document(p.pdf, sheets_of(docx.name), tmp, assemble.core_metadata(data))
-            write_atomic(target, tmp.read_bytes())
-            remember(docx, data, target)
-        out.append((target, p.count))
+    # LibreOffice converts the front matter while this process stamps the department PDFs
+    with ThreadPoolExecutor(1) as pool:
+        later = pool.submit(job.sheets, volume_requests, {"volume-front.docx": front} if volume_fresh else {})
+        for i, (docx, data, p) in enumerate(zip(docs, datas, pages)):
+            target = folder / (docx.stem + ".pdf")
+            if dept_fresh[i]:
+                tmp = job.tmp / f"dept-{docx.stem}.pdf"
+                assemble.stamp_document(p.pdf, job.sheets_of(dept_sheets, docx.name), tmp,
+                                        assemble.core_metadata(data))
+                write_atomic(target, tmp.read_bytes())
+                remember(docx, data, target)
+            out.append((target, p.count))
+        volume_sheets, fronts = later.result()
     if volume_fresh:
         front_pdf = fronts["volume-front.docx"]
         text = pdfmod.pdf_text(front_pdf)
@@ -247,7 +275,6 @@ def write_pdfs(job: PdfPages, docs: list[Path], chapters: list[Chapter], pages: 
                       "volume.docx（封面和目录）")
         front_pages = pdfmod.split_pages(text)
         n_front = len(PdfReader(front_pdf).pages) - len(chapters)
-        import re
         squash = [re.sub(r"\s+", "", t) for t in front_pages[n_front:]] if n_front >= 0 else []
         if n_front < 1 or len(squash) != len(chapters) or not all(
                 re.sub(r"\s+", "", c.title) in t for c, t in zip(chapters, squash)):
@@ -256,7 +283,7 @@ def write_pdfs(job: PdfPages, docs: list[Path], chapters: list[Chapter], pages: 
         departments = [assemble.Department(c.title, p.pdf, list(zip(c.headings, p.found)))
                        for c, p in zip(chapters, pages)]
         tmp = job.tmp / "volume.pdf"
-        done = assemble.assemble_volume(tmp, front_pdf, n_front, departments, sheets_of("volume.docx"), duplex,
+        done = assemble.assemble_volume(tmp, front_pdf, n_front, departments, job.sheets_of(volume_sheets, "volume.docx"), duplex,
                                         assemble.metadata(title, issuer))
         write_atomic(volume_target, tmp.read_bytes())
         remember(folder / "volume.docx", volume_docx, volume_target)

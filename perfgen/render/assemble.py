@@ -105,6 +105,22 @@ def number_sheet(docx: bytes, start: int, pages: int = SHEET_PAGES) -> bytes:
                   None if name.startswith("docProps/") else data)
 
 
+def design(docx: bytes) -> tuple[object, ...]:
+    """What a number sheet of the document depends on, cheaply (the other parts by their CRC):
+    documents with equal designs share their sheets."""
+    z, document = _parts(docx)
+    parts = tuple((i.filename, i.CRC, i.file_size) for i in z.infolist()
+                  if i.filename != "word/document.xml" and not i.filename.startswith("docProps/"))
+    return parts, document[:document.find(b"<w:body>")], _SECT.findall(document)[-1]
+
+
+def estimated_pages(docx: bytes) -> int:
+    """A generous guess of the document's page count from its size (≈ 10 kB of XML a page), to
+    convert the number sheets it will need together with it."""
+    size = zipfile.ZipFile(io.BytesIO(docx)).getinfo("word/document.xml").file_size
+    return size // 8000 + 1
+
+
 def sheet_start(page: int) -> int:
     """The first page of the sheet that holds `page`."""
     return (page - 1) // SHEET_PAGES * SHEET_PAGES + 1
