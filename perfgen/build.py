@@ -414,8 +414,11 @@ def _write_volume(root: Path, result: LoadResult, options: BuildOptions, year: i
     duplex = result.workspace.settings.duplex
     title, issuer = _volume_title(result, year), result.workspace.settings.issuer
     pages = None
+    wholes: dict[str, build_pdf.Whole] = {}
     if job is not None:
-        pages = job.department_pages(paths, chapters)
+        # with --pdf the front matter is converted with the departments, for its divider pages
+        early = {"volume-dividers.docx": front_matter(root, year, title, issuer, chapters)} if options.pdf else {}
+        pages, wholes = job.department_pages(paths, chapters, early)
         build_pdf.toc_pages(pages, chapters, duplex)
     elif options.pdf:
         _pdfs(paths, folder, report, progress, chapters, options.jobs, pdf_store, duplex)
@@ -433,7 +436,8 @@ def _write_volume(root: Path, result: LoadResult, options: BuildOptions, year: i
                 report.font_substitutes = fonts.substitutes(fonts.write_config(job.tmp))
             front = front_matter(root, year, title, issuer, chapters)
             for pdf, n in build_pdf.write_pdfs(
-                    job, paths, chapters, pages, front, volume_bytes, folder, title, issuer, duplex,
+                    job, paths, chapters, pages, wholes["volume-dividers.docx"], front, volume_bytes, folder,
+                    title, issuer, duplex,
                     lambda d, data: _cached_pdf(pdf_store, d, data),
                     lambda d, data, t: _remember_pdf(pdf_store, d, data, t)):
                 report.pdfs.append(pdf)

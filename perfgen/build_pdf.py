@@ -47,6 +47,16 @@ class Pages:
     lost: str | None          # LostText.describe() when the PDF lost characters
 
 
+@dataclass
+class Whole:
+    """A document converted whole (the front matter): its PDF, each page's text without white
+    space, and what it lost."""
+
+    pdf: Path
+    texts: list[str]
+    lost: str | None
+
+
 def _digest(path: Path) -> str:
     return cache.digest(path.read_bytes())
 
@@ -117,8 +127,10 @@ class PdfPages:
 
     # -- department pages --------------------------------------------------------------------------
 
-    def department_pages(self, docs: list[Path], chapters: list[Chapter]) -> list[Pages]:
-        """Each department's pages without numbers: cached, or converted now (all at once)."""
+    def department_pages(self, docs: list[Path], chapters: list[Chapter],
+                         also: dict[str, bytes] | None = None) -> tuple[list[Pages], dict[str, Whole]]:
+        """Each department's pages without numbers: cached, or converted now (all at once),
+        with the whole documents `also` (see documents)."""
         from perfgen.render import assemble
         from perfgen.render import pdf as pdfmod
         result: dict[int, Pages] = {}
@@ -134,15 +146,20 @@ class PdfPages:
                                   list(hit["found"]), lost if isinstance(lost, str) else None)  # type: ignore[call-overload]
             else:
                 todo[docx.name] = (i, fp, data, headings, f"pages:{docx.parent.name}/{docx.name}")
-        if todo:
+        wholes, whole_todo = self._documents(also or {})
+        if todo or whole_todo:
             self.progress(f"转换 PDF：{len(todo)} 个部门")
             # the number sheets the departments (and, when it shares their design, the volume) will
             # need, in the same LibreOffice processes
             guess = sum(assemble.estimated_pages(t[2]) + 2 for t in todo.values())
-            first = next(iter(todo.values()))[2]
-            _, sheets = self._sheet_files({("guess", s): first for s in range(1, guess + 1, assemble.SHEET_PAGES)})
-            made = self._convert({**{name: assemble.bare(t[2]) for name, t in todo.items()}, **sheets})
+            sheets: dict[str, bytes] = {}
+            if todo:
+                first = next(iter(todo.values()))[2]
+                _, sheets = self._sheet_files({("guess", s): first for s in range(1, guess + 1, assemble.SHEET_PAGES)})
+            made = self._convert({**{name: assemble.bare(t[2]) for name, t in todo.items()}, **sheets,
+                                  **{n: d for n, (_, d) in whole_todo.items()}})
             self._keep_sheets(sheets, made)
+            wholes.update(self._keep_documents(whole_todo, made))
             with ThreadPoolExecutor(self.jobs) as pool:   # pdftotext runs as its own process
                 texts = dict(zip(todo, pool.map(pdfmod.pdf_text, [made[n] for n in todo])))
             for name, (i, fp, data, headings, key) in todo.items():
@@ -154,7 +171,43 @@ class PdfPages:
                 kept = self._keep(key, fp, made[name], f"{fp}.pdf",
                                   {"count": len(pages), "found": found, "lost": described})
                 result[i] = Pages(kept, len(pages), found, described)
-        return [result[i] for i in range(len(docs))]
+        return [result[i] for i in range(len(docs))], wholes
+
+    # -- whole documents (the volume's front matter) ---------------------------------------------
+
+    def documents(self, docs: dict[str, bytes]) -> dict[str, Whole]:
+        """PDFs of whole documents, cached by the digest of the .docx, with their text checked."""
+        found, todo = self._documents(docs)
+        if todo:
+            made = self._convert({n: d for n, (_, d) in todo.items()})
+            found.update(self._keep_documents(todo, made))
+        return found
+
+    def _documents(self, docs: dict[str, bytes]) -> tuple[dict[str, Whole], dict[str, tuple[str, bytes]]]:
+        found: dict[str, Whole] = {}
+        todo: dict[str, tuple[str, bytes]] = {}
+        for name, data in docs.items():
+            fp = cache.digest(data)
+            hit = self._hit(f"doc:{fp}", fp)
+            texts = hit.get("texts") if hit is not None else None
+            if hit is not None and isinstance(texts, list) and all(isinstance(t, str) for t in texts):
+                lost = hit.get("lost")
+                found[name] = Whole(self.folder / str(hit["file"]), texts, lost if isinstance(lost, str) else None)
+            else:
+                todo[name] = (fp, data)
+        return found, todo
+
+    def _keep_documents(self, todo: dict[str, tuple[str, bytes]], made: dict[str, Path]) -> dict[str, Whole]:
+        from perfgen.render import pdf as pdfmod
+        out = {}
+        for name, (fp, data) in todo.items():
+            text = pdfmod.pdf_text(made[name])
+            lost = pdfmod.lost_in_text(data, text)
+            described = lost.describe() if lost is not None else None
+            texts = [re.sub(r"\s+", "", t) for t in pdfmod.split_pages(text)]
+            kept = self._keep(f"doc:{fp}", fp, made[name], f"doc-{fp}.pdf", {"texts": texts, "lost": described})
+            out[name] = Whole(kept, texts, described)
+        return out
 
     # -- number sheets ---------------------------------------------------------------------------
 
@@ -229,11 +282,14 @@ def toc_pages(pages: list[Pages], chapters: list[Chapter], duplex: bool) -> None
         chapter.heading_pages = [page + k if k is not None else None for k in p.found]
 
 
-def write_pdfs(job: PdfPages, docs: list[Path], chapters: list[Chapter], pages: list[Pages], front: bytes,
-               volume_docx: bytes, folder: Path, title: str, issuer: str, duplex: bool,
+def write_pdfs(job: PdfPages, docs: list[Path], chapters: list[Chapter], pages: list[Pages], dividers: Whole,
+               front: bytes, volume_docx: bytes, folder: Path, title: str, issuer: str, duplex: bool,
                cached: Callable[[Path, bytes | None], Path | None],
                remember: Callable[[Path, bytes, Path], None]) -> list[tuple[Path, int]]:
-    """The departments' PDFs and volume.pdf from the pages; returns [(pdf, pages)] written or reused."""
+    """The departments' PDFs and volume.pdf from the pages; returns [(pdf, pages)] written or reused.
+    `dividers`: the front matter converted with the departments (its TOC without page numbers),
+    whose divider pages go into the volume; `front`: the front matter with the TOC's numbers,
+    converted now, of which the cover and contents go into the volume."""
     from pypdf import PdfReader
 
     from perfgen.render import assemble
@@ -245,49 +301,55 @@ def write_pdfs(job: PdfPages, docs: list[Path], chapters: list[Chapter], pages: 
     volume_fresh = cached(folder / "volume.docx", volume_docx) is None
     dept_fresh = [cached(d, data) is None for d, data in zip(docs, datas)]
     # sheets: for each department its pages; for the volume pages 1 … its last
-    dept_requests: dict[tuple[str, int], bytes] = {}
+    requests: dict[tuple[str, int], bytes] = {}
     for docx, data, p, fresh in zip(docs, datas, pages, dept_fresh):
         if fresh:
-            dept_requests.update({(docx.name, s): data for s in range(1, max(p.count, 1) + 1, assemble.SHEET_PAGES)})
-    volume_requests: dict[tuple[str, int], bytes] = {}
+            requests.update({(docx.name, s): data for s in range(1, max(p.count, 1) + 1, assemble.SHEET_PAGES)})
     if volume_fresh and pages:
         last = assemble.divider_pages([p.count for p in pages], duplex)[-1] + pages[-1].count
-        volume_requests = {("volume.docx", s): volume_docx for s in range(1, last + 1, assemble.SHEET_PAGES)}
-    dept_sheets, _ = job.sheets(dept_requests, {})   # converted with the departments, as a rule
+        requests.update({("volume.docx", s): volume_docx for s in range(1, last + 1, assemble.SHEET_PAGES)})
+    sheets, _ = job.sheets(requests, {})   # converted with the departments, as a rule
     out: list[tuple[Path, int]] = []
-    # LibreOffice converts the front matter while this process stamps the department PDFs
+    for i, (docx, data, p) in enumerate(zip(docs, datas, pages)):
+        target = folder / (docx.stem + ".pdf")
+        if dept_fresh[i]:
+            tmp = job.tmp / f"dept-{docx.stem}.pdf"
+            assemble.stamp_document(p.pdf, job.sheets_of(sheets, docx.name), tmp, assemble.core_metadata(data))
+            write_atomic(target, tmp.read_bytes())
+            remember(docx, data, target)
+        out.append((target, p.count))
+    if not volume_fresh:
+        out.append((volume_target, len(PdfReader(volume_target).pages)))
+        return out
+    first_divider = _front_pages(dividers, chapters)
+    # LibreOffice converts the front matter with the TOC's numbers while this process puts the
+    # departments' pages together
     with ThreadPoolExecutor(1) as pool:
-        later = pool.submit(job.sheets, volume_requests, {"volume-front.docx": front} if volume_fresh else {})
-        for i, (docx, data, p) in enumerate(zip(docs, datas, pages)):
-            target = folder / (docx.stem + ".pdf")
-            if dept_fresh[i]:
-                tmp = job.tmp / f"dept-{docx.stem}.pdf"
-                assemble.stamp_document(p.pdf, job.sheets_of(dept_sheets, docx.name), tmp,
-                                        assemble.core_metadata(data))
-                write_atomic(target, tmp.read_bytes())
-                remember(docx, data, target)
-            out.append((target, p.count))
-        volume_sheets, fronts = later.result()
-    if volume_fresh:
-        front_pdf = fronts["volume-front.docx"]
-        text = pdfmod.pdf_text(front_pdf)
-        pdfmod.refuse((lambda lost: lost.describe() if lost else None)(pdfmod.lost_in_text(front, text)),
-                      "volume.docx（封面和目录）")
-        front_pages = pdfmod.split_pages(text)
-        n_front = len(PdfReader(front_pdf).pages) - len(chapters)
-        squash = [re.sub(r"\s+", "", t) for t in front_pages[n_front:]] if n_front >= 0 else []
-        if n_front < 1 or len(squash) != len(chapters) or not all(
-                re.sub(r"\s+", "", c.title) in t for c, t in zip(chapters, squash)):
-            raise UserError("汇编的封面和目录转成 PDF 后页数与预期不符，未写出 volume.pdf",
-                            "请检查 templates/volume 模板（部门分隔页应各占一页）；或先不加 --pdf 生成 Word 文档。")
+        later = pool.submit(job.documents, {"volume-front.docx": front})
+
+        def front_pdf() -> tuple[Path, int]:
+            whole = later.result()["volume-front.docx"]
+            pdfmod.refuse(whole.lost, "volume.docx（封面和目录）")
+            return whole.pdf, _front_pages(whole, chapters)
         departments = [assemble.Department(c.title, p.pdf, list(zip(c.headings, p.found)))
                        for c, p in zip(chapters, pages)]
         tmp = job.tmp / "volume.pdf"
-        done = assemble.assemble_volume(tmp, front_pdf, n_front, departments, job.sheets_of(volume_sheets, "volume.docx"), duplex,
-                                        assemble.metadata(title, issuer))
-        write_atomic(volume_target, tmp.read_bytes())
-        remember(folder / "volume.docx", volume_docx, volume_target)
-        out.append((volume_target, done.pages))
-    else:
-        out.append((volume_target, len(PdfReader(volume_target).pages)))
+        done = assemble.assemble_volume(tmp, dividers.pdf, first_divider, departments,
+                                        job.sheets_of(sheets, "volume.docx"), duplex,
+                                        assemble.metadata(title, issuer), front_pdf)
+    write_atomic(volume_target, tmp.read_bytes())
+    remember(folder / "volume.docx", volume_docx, volume_target)
+    out.append((volume_target, done.pages))
     return out
+
+
+def _front_pages(whole: Whole, chapters: list[Chapter]) -> int:
+    """How many pages of the front matter's PDF are cover and contents: the rest must be one
+    divider per department, in order."""
+    from perfgen.render import pdf as pdfmod
+    pdfmod.refuse(whole.lost, "volume.docx（封面和目录）")
+    n = len(whole.texts) - len(chapters)
+    if n < 1 or not all(re.sub(r"\s+", "", c.title) in t for c, t in zip(chapters, whole.texts[n:])):
+        raise UserError("汇编的封面和目录转成 PDF 后页数与预期不符，未写出 volume.pdf",
+                        "请检查 templates/volume 模板（部门分隔页应各占一页）；或先不加 --pdf 生成 Word 文档。")
+    return n

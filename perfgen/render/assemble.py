@@ -259,40 +259,46 @@ class Assembled:
     outline: list[tuple[str, int, list[tuple[str, int]]]]  # title, 0-based page index, its parts
 
 
-def assemble_volume(target: Path, front: Path, front_pages: int, departments: list[Department],
-                    sheets: Sheets, duplex: bool, meta: dict[str, str]) -> Assembled:
-    """volume.pdf: the front matter (cover and contents, `front_pages` pages of `front`), then each
-    department's divider (the front's following pages, one each) and its pages, numbered on from 1;
-    with `duplex` page 1 and every divider fall on a right-hand page. Bookmarks for each department
-    and part."""
+def assemble_volume(target: Path, dividers: Path, first_divider: int, departments: list[Department],
+                    sheets: Sheets, duplex: bool, meta: dict[str, str],
+                    front: Callable[[], tuple[Path, int]]) -> Assembled:
+    """volume.pdf: the front matter, then each department's divider (page `first_divider` + k of
+    `dividers`, one each) and its pages, numbered on from 1; with `duplex` page 1 and every divider
+    fall on a right-hand page. Bookmarks for each department and part.
+
+    `front` gives the PDF whose first pages are the cover and contents, and how many: it is called
+    once the departments are in place, so LibreOffice may still be converting it meanwhile."""
     from pypdf import PdfReader
-    front_reader = PdfReader(front)
+    divider_reader = PdfReader(dividers)
     out = _Writer(sheets)
-    first = front_reader.pages[0]
-    for front_page in front_reader.pages[:front_pages]:
-        out.add(front_page, None)
-    if duplex and front_pages % 2 == 1:
-        out.blank(first)   # numbered pages start on a right-hand page
+    like = divider_reader.pages[0]
     readers = [PdfReader(d.pdf) for d in departments]
     starts = divider_pages([len(r.pages) for r in readers], duplex)
-    physical = len(out.pdf.pages) - 1   # physical index of volume page 1, less one
-    outline: list[tuple[str, int, list[tuple[str, int]]]] = []
+    outline: list[tuple[str, int, list[tuple[str, int]]]] = []   # indices from volume page 1
     page = 1
     for k, (dept, reader, start) in enumerate(zip(departments, readers, starts)):
         while page < start:   # blank left-hand pages before a department (duplex)
-            out.blank(first)
+            out.blank(like)
             page += 1
-        out.add(front_reader.pages[front_pages + k], page)
-        parts = [(name, physical + start + n) for name, n in dept.parts if n is not None]
-        outline.append((dept.title, physical + start, parts))
+        out.add(divider_reader.pages[first_divider + k], page)
+        outline.append((dept.title, start - 1, [(name, start - 1 + n) for name, n in dept.parts if n is not None]))
         page += 1
         for p in reader.pages:
             out.add(p, page)
             page += 1
-    for title, index, parts in outline:
+    front_pdf, front_pages = front()
+    front_reader = PdfReader(front_pdf)
+    for i, front_page in enumerate(front_reader.pages[:front_pages]):
+        out.pdf.insert_page(front_page, i)
+    offset = front_pages
+    if duplex and front_pages % 2 == 1:   # numbered pages start on a right-hand page
+        out.pdf.insert_blank_page(like.mediabox.width, like.mediabox.height, front_pages)
+        offset += 1
+    shifted = [(t, i + offset, [(n, j + offset) for n, j in parts]) for t, i, parts in outline]
+    for title, index, parts in shifted:
         parent = out.pdf.add_outline_item(title=title, page_number=index)
         for name, at in parts:
             out.pdf.add_outline_item(title=name, page_number=at, parent=parent)
     out.pdf.page_mode = "/UseOutlines"
     out.write(target, meta)
-    return Assembled(len(out.pdf.pages), outline)
+    return Assembled(len(out.pdf.pages), shifted)
