@@ -7,10 +7,12 @@
    so that an unchanged department is never converted again, with or without --pdf.
 2. The page counts give the table of contents its page numbers (also without --pdf, when
    LibreOffice is installed: see README, PDF).
-3. With --pdf: the front matter (cover, contents, dividers: volume.front_matter) is converted on
-   its own, page numbers are stamped from number sheets (cached), each department's PDF is written
-   from its pages, and volume.pdf is assembled from the front matter and the same pages, with
-   bookmarks and metadata (render/assemble.py).
+3. With --pdf: the front matter (cover, contents, dividers: volume.front_matter) is converted
+   with the departments (for its dividers) and again once the TOC has its numbers (for the cover
+   and contents, while the departments' pages are put together), both cached by digest; page
+   numbers are stamped from number sheets (cached), each department's PDF is written from its
+   pages, and volume.pdf is assembled from the front matter and the same pages, with bookmarks
+   and metadata (render/assemble.py).
 
 The text check: each PDF whose pages reach an output was checked against the document it was made
 from (a department's pages against its .docx, the front matter against its .docx); volume.docx is
