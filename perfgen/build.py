@@ -96,7 +96,8 @@ def _select(result: LoadResult, options: BuildOptions) -> dict[int, list[Departm
 
 def _volume_title(result: LoadResult, year: int) -> str:
     from perfgen.safeformat import fill
-    return fill(result.workspace.settings.title, {"年度": year})
+    settings = result.workspace.settings
+    return fill(settings.title, {"年度": year, "地区": settings.locality, "印发单位": settings.issuer})
 
 
 def _part_headings(dy: DepartmentYear) -> list[str]:
@@ -412,17 +413,18 @@ def _write_volume(root: Path, result: LoadResult, options: BuildOptions, year: i
                   pdf_store: cache.Store | None, job: build_pdf.PdfPages | None) -> None:
     from perfgen.render.volume import compose_volume, front_matter
     duplex = result.workspace.settings.duplex
-    title, issuer = _volume_title(result, year), result.workspace.settings.issuer
+    settings = result.workspace.settings
+    title, issuer = _volume_title(result, year), settings.issuer
     pages = None
     wholes: dict[str, build_pdf.Whole] = {}
     if job is not None:
         # with --pdf the front matter is converted with the departments, for its divider pages
-        early = {"volume-dividers.docx": front_matter(root, year, title, issuer, chapters)} if options.pdf else {}
+        early = {"volume-dividers.docx": front_matter(root, year, title, settings, chapters)} if options.pdf else {}
         pages, wholes = job.department_pages(paths, chapters, early)
         build_pdf.toc_pages(pages, chapters, duplex)
     elif options.pdf:
         _pdfs(paths, folder, report, progress, chapters, options.jobs, pdf_store, duplex)
-    volume_bytes, entries = compose_volume(root, year, title, issuer, chapters, duplex)
+    volume_bytes, entries = compose_volume(root, year, title, settings, chapters)
     write_atomic(folder / "volume.docx", volume_bytes)
     if options.pdf or pages is not None:
         missing = [e.text for e in entries if e.page is None]
@@ -434,7 +436,7 @@ def _write_volume(root: Path, result: LoadResult, options: BuildOptions, year: i
             if not report.font_substitutes:
                 from perfgen.render import fonts
                 report.font_substitutes = fonts.substitutes(fonts.write_config(job.tmp))
-            front = front_matter(root, year, title, issuer, chapters)
+            front = front_matter(root, year, title, settings, chapters)
             for pdf, n in build_pdf.write_pdfs(
                     job, paths, chapters, pages, wholes["volume-dividers.docx"], front, volume_bytes, folder,
                     title, issuer, duplex,

@@ -12,6 +12,9 @@ from typing import Literal
 Severity = Literal["error", "warning", "info"]
 
 SEVERITY_CN: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示"}
+# the words a rules file (级别) and `review --severity` accept for each severity
+SEVERITY_WORDS: dict[str, Severity] = {"错误": "error", "警告": "warning", "提示": "info",
+                                       "error": "error", "warning": "warning", "info": "info"}
 
 
 @dataclass(frozen=True)

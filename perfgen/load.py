@@ -37,8 +37,8 @@ from perfgen.validate import placeholders, rules, schema_check
 YEAR_RE = re.compile(r"^\d{4}$")
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
-DEFAULT_TITLE = "{年度}年部门预算绩效目标汇编"
-TITLE_FIELDS = ("年度",)  # the fields perfgen.yaml 标题 receives
+DEFAULT_TITLE = "{地区}{年度}年部门预算绩效目标汇编"
+TITLE_FIELDS = ("年度", "地区", "印发单位")  # the fields perfgen.yaml 标题 receives
 DEFAULT_ISSUER = "财政局"
 
 
@@ -201,7 +201,7 @@ class _Loader:
                     self.add(doc.rel, f"汇编标题“{title[:80]}”有误：{bad.message}", bad.hint, "workspace.format", line, col)
                     title = DEFAULT_TITLE
                 ws.settings = WorkspaceSettings(
-                    title=title, issuer=d.get("印发单位", DEFAULT_ISSUER),
+                    title=title, issuer=d.get("印发单位", DEFAULT_ISSUER), locality=d.get("地区", ""),
                     default_year=d.get("默认年度"), department_order=list(d.get("部门顺序", [])),
                     duplex=d.get("双面打印", True) is not False)
         depts_dir = self.root / "departments"
@@ -212,6 +212,9 @@ class _Loader:
             if folder.name.startswith(".") or not folder.is_dir():
                 continue
             self.load_department(folder)
+        # the volume's layout (cover, contents, dividers) is data like any template's: checked here
+        from perfgen.model.layout import schema_defaults
+        ws.settings.volume_layout = self.layout_defaults(resources.VOLUME_TEMPLATE) or schema_defaults()
         for i, dept_id in enumerate(ws.settings.department_order):
             if dept_id not in ws.departments:
                 doc = self.result.docs.get("perfgen.yaml")
@@ -256,7 +259,7 @@ class _Loader:
         d = doc.data
         source = Source(doc.rel)
         template, profile = d["模板"], d["指标体系"]
-        defaults = self.layout_defaults(template)
+        defaults = self.layout_defaults(template) if template != resources.VOLUME_TEMPLATE else None
         if defaults is None:
             line, col = doc.position(("模板",))
             self.add(doc.rel, f"找不到模板“{template}”", "可用的模板：" + "、".join(resources.department_templates(self.root)),

@@ -134,10 +134,15 @@ def available(root: Path | None, kind: str, suffix: str = "") -> list[str]:
     return sorted(names)
 
 
+VOLUME_TEMPLATE = "volume"  # templates/volume: the annual volume's skeleton (cover, contents) and its layout
+
+
 def department_templates(root: Path | None) -> list[str]:
-    """Templates a department can use: those with a layout.yaml (the volume skeleton has none)."""
+    """Templates a department can use: those with a layout.yaml, except the volume skeleton."""
     names = []
     for name in available(root, "templates"):
+        if name == VOLUME_TEMPLATE:
+            continue
         folder = find_named(root, "templates", name)
         if folder is not None and (folder / "layout.yaml").exists():
             names.append(name)

@@ -229,32 +229,12 @@ def _roll_file(src: Path, dst: Path, root: Path, old: int, new: int) -> RolledFi
 
 def rollover(root: Path, departments: list[str] | None, from_year: int, to_year: int) -> RolloverReport:
     """Copy each department's `from_year` goals and projects to `to_year`; None means every department."""
-    for y in (from_year, to_year):
-        if not MIN_YEAR <= y <= MAX_YEAR:
-            raise UserError(f"年度 {y} 不在 {MIN_YEAR}–{MAX_YEAR} 之间", "年度写四位数字，例如 --from 2025 --to 2026。")
-    if to_year <= from_year:
-        raise UserError(f"目标年度 {to_year} 应晚于来源年度 {from_year}",
-                        f"例如 perfgen rollover --all --from {from_year} --to {from_year + 1}。")
+    _check_years(from_year, to_year)
     depts_dir = root / "departments"
     if not depts_dir.is_dir():
         raise UserError(f"在 {root} 下没有找到 departments/ 目录", "请在工作区根目录运行 perfgen（或用 --root 指定）。")
-    available = sorted(p.name for p in paths.list_folder(depts_dir, root) if p.is_dir() and ID_RE.match(p.name))
     report = RolloverReport(from_year, to_year)
-    if departments:
-        for d in departments:
-            if d not in available:
-                raise UserError(f"没有部门“{d}”", "可用的部门：" + "、".join(available))
-            if not (depts_dir / d / str(from_year)).is_dir():
-                years = sorted(p.name for p in paths.list_folder(depts_dir / d, root)
-                               if p.is_dir() and p.name.isdigit())
-                raise UserError(f"部门“{d}”没有 {from_year} 年度的数据",
-                                f"已有的年度：{'、'.join(years) or '（无）'}；用 --from 指定要复制的年度。")
-        chosen = list(dict.fromkeys(departments))
-    else:
-        chosen = [d for d in available if (depts_dir / d / str(from_year)).is_dir()]
-        report.skipped_departments = [d for d in available if d not in chosen]
-        if not chosen:
-            raise UserError(f"没有任何部门有 {from_year} 年度的数据", "检查 --from 指定的年度。")
+    chosen = _chosen_departments(root, departments, from_year, report)
     for d in chosen:  # before writing anything: no folder on the way may lead out of the workspace
         for folder in (depts_dir / d, depts_dir / d / str(from_year), depts_dir / d / str(to_year)):
             if not paths.inside(root, folder):
@@ -273,3 +253,34 @@ def rollover(root: Path, departments: list[str] | None, from_year: int, to_year:
         for src in sources:
             report.files.append(_roll_file(src, dst_dir / src.relative_to(src_dir), root, from_year, to_year))
     return report
+
+
+def _check_years(from_year: int, to_year: int) -> None:
+    for y in (from_year, to_year):
+        if not MIN_YEAR <= y <= MAX_YEAR:
+            raise UserError(f"年度 {y} 不在 {MIN_YEAR}–{MAX_YEAR} 之间", "年度写四位数字，例如 --from 2025 --to 2026。")
+    if to_year <= from_year:
+        raise UserError(f"目标年度 {to_year} 应晚于来源年度 {from_year}",
+                        f"例如 perfgen rollover --all --from {from_year} --to {from_year + 1}。")
+
+
+def _chosen_departments(root: Path, departments: list[str] | None, from_year: int,
+                        report: RolloverReport) -> list[str]:
+    """The departments asked for (each must have `from_year`), or every department that has it."""
+    depts_dir = root / "departments"
+    available = sorted(p.name for p in paths.list_folder(depts_dir, root) if p.is_dir() and ID_RE.match(p.name))
+    if not departments:
+        chosen = [d for d in available if (depts_dir / d / str(from_year)).is_dir()]
+        report.skipped_departments = [d for d in available if d not in chosen]
+        if not chosen:
+            raise UserError(f"没有任何部门有 {from_year} 年度的数据", "检查 --from 指定的年度。")
+        return chosen
+    for d in departments:
+        if d not in available:
+            raise UserError(f"没有部门“{d}”", "可用的部门：" + "、".join(available))
+        if not (depts_dir / d / str(from_year)).is_dir():
+            years = sorted(p.name for p in paths.list_folder(depts_dir / d, root)
+                           if p.is_dir() and p.name.isdigit())
+            raise UserError(f"部门“{d}”没有 {from_year} 年度的数据",
+                            f"已有的年度：{'、'.join(years) or '（无）'}；用 --from 指定要复制的年度。")
+    return list(dict.fromkeys(departments))

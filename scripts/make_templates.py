@@ -45,6 +45,16 @@ FOOTER_PT = 14    # 4号
 # which Word and LibreOffice both honour.
 LINE_TWIPS = 579
 LETTER_SPACING_TWIPS = -5   # w:spacing in rPr, in twentieths of a point
+PAGE_WIDTH_MM, LEFT_MM, RIGHT_MM = 210, 28, 26
+TEXT_WIDTH_MM = PAGE_WIDTH_MM - LEFT_MM - RIGHT_MM   # 156 mm
+# How many title characters fit a line: long titles are broken into balanced lines at word
+# boundaries by the template filter title_break (perfgen/render/titles.py), which needs the measure.
+TITLE_MEASURE = round(TEXT_WIDTH_MM / 25.4 * 72 / (TITLE_PT + LETTER_SPACING_TWIPS / 20), 2)
+
+
+def title(expr: str) -> str:
+    """A title's tag: its text broken into balanced lines when wider than the text block."""
+    return "{{ " + expr + f"|title_break({TITLE_MEASURE}) }}}}"
 
 
 # -- styles -----------------------------------------------------------------------------------
@@ -149,9 +159,12 @@ def make_styles(doc) -> None:
     paragraph_style(doc, "PG Dept", XIAOBIAOSONG, TITLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER, line_twips=None,
                     outline=0, page_break=True, space_after=18, keep_next=True)
     paragraph_style(doc, "PG Part", HEITI, BODY_PT, align=WD_ALIGN_PARAGRAPH.CENTER, outline=1,
-                    keep_next=True, page_break=True, space_before=12)
+                    keep_next=True, page_break=True, space_before=12, space_after=12)
     paragraph_style(doc, "PG Part Name", XIAOBIAOSONG, TITLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER, line_twips=None,
                     keep_next=True, space_after=12)
+    # the part name inside the PG Part paragraph (after a line break): 2号 小标宋
+    name_char = doc.styles.add_style("PG Part Name Char", WD_STYLE_TYPE.CHARACTER)
+    _fonts(name_char, XIAOBIAOSONG, TITLE_PT)
     paragraph_style(doc, "PG Heading 1", HEITI, BODY_PT, indent_chars=2, keep_next=True)
     paragraph_style(doc, "PG Heading 2", KAITI, BODY_PT, indent_chars=2, keep_next=True)
     # headings inside 总体绩效目标 / 分项 text (layout 正文小标题): 1、 仿宋加粗, （1） and ① 仿宋
@@ -169,10 +182,15 @@ def make_styles(doc) -> None:
     paragraph_style(doc, "PG Cell Left", FANGSONG, TABLE_PT, line_twips=None, align=WD_ALIGN_PARAGRAPH.LEFT)
     paragraph_style(doc, "PG Cell Head", HEITI, TABLE_PT, line_twips=None, align=WD_ALIGN_PARAGRAPH.CENTER)
     paragraph_style(doc, "PG Spacer", FANGSONG, 6, line_twips=None)
-    paragraph_style(doc, "PG Cover Title", XIAOBIAOSONG, 26, align=WD_ALIGN_PARAGRAPH.CENTER, line_twips=None,
-                    space_after=24)
-    paragraph_style(doc, "PG Cover Line", KAITI, BODY_PT, align=WD_ALIGN_PARAGRAPH.CENTER, line_twips=None,
-                    space_after=6)
+    joint = paragraph_style(doc, "PG Table Joint", FANGSONG, 1, line_twips=None)
+    joint.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    joint.paragraph_format.line_spacing = Twips(14)   # 0.7 pt, see joint()
+    # the cover: 一号 小标宋 title lines 40 pt apart, 3号 楷体 lines 32 pt apart, both off the body grid
+    for name, face, size, line in (("PG Cover Title", XIAOBIAOSONG, 26, 800), ("PG Cover Line", KAITI, BODY_PT, 640)):
+        paragraph_style(doc, name, face, size, align=WD_ALIGN_PARAGRAPH.CENTER, line_twips=line)
+        snap = OxmlElement("w:snapToGrid")
+        snap.set(qn("w:val"), "0")
+        doc.styles[name].element.get_or_add_pPr().append(snap)
     paragraph_style(doc, "PG Contents Title", HEITI, TITLE_PT, align=WD_ALIGN_PARAGRAPH.CENTER, line_twips=None,
                     page_break=True, space_after=18)
     for level in (1, 2):
@@ -249,9 +267,9 @@ def _page_number(paragraph) -> None:
 
 def setup_page(doc) -> None:
     section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.page_width, section.page_height = Mm(PAGE_WIDTH_MM), Mm(297)
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    section.left_margin, section.right_margin = Mm(LEFT_MM), Mm(RIGHT_MM)
     section.header_distance, section.footer_distance = Mm(15), Mm(25)
     doc.settings.odd_and_even_pages_header_footer = True
     odd = section.footer.paragraphs[0]
@@ -452,34 +470,44 @@ def hebei_project_table(doc) -> None:
     tag(doc, "{%p endif %}")
     # 绩效指标: the indicator table
     tag(doc, "{%p if p.show.indicators %}")
-    t = table(doc, 4, HEBEI_B)
+    t = table(doc, 8, HEBEI_B)
     for cell, text in zip(t.rows[0].cells, ("一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据")):
         _cell_text(cell, text, "PG Cell Head")
     _set_row(t.rows[0], header=True, cant_split=False)
     keep_with_next(t, slice(0, 1))   # the header stays with the first indicator row
-    loop_rows(t, 1, "{%tr for r in p.rows %}", "{%tr endfor %}")
-    row = t.rows[2].cells
-    _cell_text(row[0], "{% vm r.l1_first %}{{ r.l1 }}")
-    _cell_text(row[1], "{{ r.l2 }}")
-    _cell_text(row[2], "{{ r.l3 }}", "PG Cell Left")
-    _cell_text(row[3], "{{ r.description }}", "PG Cell Left")
-    _cell_text(row[4], "{{ r.value }}")
-    _cell_text(row[5], "{{ r.basis }}")
+    _cell_text(t.rows[1].cells[0], "{%tr for r in p.rows %}")
+
+    def data(r) -> None:
+        row = r.cells
+        _cell_text(row[0], "{% vm r.l1_first %}{{ r.l1 }}")
+        _cell_text(row[1], "{{ r.l2 }}")
+        _cell_text(row[2], "{{ r.l3 }}", "PG Cell Left")
+        _cell_text(row[3], "{{ r.description }}", "PG Cell Left")
+        _cell_text(row[4], "{{ r.value }}")
+        _cell_text(row[5], "{{ r.basis }}")
+
+    indicator_row_pair(t, 2, data)   # a merged 一级 group keeps together (layout 指标组不跨页)
+    _cell_text(t.rows[7].cells[0], "{%tr endfor %}")
     tag(doc, "{%p endif %}")
 
 
 def hebei_dept_table(doc) -> None:
     widths = [22.5, 26, 26, 13, 14, 25, 29.5]   # 一级指标 on one line (see HEBEI_B)
-    t = table(doc, 4, widths)
+    t = table(doc, 8, widths)
     head = ("", "", "", "符号", "值", "单位（文字描述）", "")
     for cell, text in zip(t.rows[0].cells, head):
         _cell_text(cell, text, "PG Cell Head")
     _set_row(t.rows[0], header=True, cant_split=False)
-    loop_rows(t, 1, "{%tr for r in dept_rows %}", "{%tr endfor %}")
-    row = t.rows[2].cells
-    _cell_text(row[0], "{% vm r.l1_first %}{{ r.l1 }}")
-    for cell, field in zip(row[1:], ("l2", "l3", "sign", "value", "unit", "note")):
-        _cell_text(cell, f"{{{{ r.{field}|lines }}}}", "PG Cell Left" if field in ("l2", "l3", "note") else "PG Cell")
+    _cell_text(t.rows[1].cells[0], "{%tr for r in dept_rows %}")
+
+    def data(r) -> None:
+        row = r.cells
+        _cell_text(row[0], "{% vm r.l1_first %}{{ r.l1 }}")
+        for cell, field in zip(row[1:], ("l2", "l3", "sign", "value", "unit", "note")):
+            _cell_text(cell, f"{{{{ r.{field}|lines }}}}", "PG Cell Left" if field in ("l2", "l3", "note") else "PG Cell")
+
+    indicator_row_pair(t, 2, data)   # a merged 一级 group keeps together (layout 指标组不跨页)
+    _cell_text(t.rows[7].cells[0], "{%tr endfor %}")
 
 
 def hebei_goals(doc) -> None:
@@ -522,7 +550,7 @@ def hebei_project(doc) -> None:
     tag(doc, "{%p else %}")
     para(doc, "{{ e.office }}", "PG Office")
     tag(doc, "{%p endif %}")
-    para(doc, "{{ e.title }}", "PG Explanation Title")
+    para(doc, title("e.title"), "PG Explanation Title")
     para(doc, "一、项目基本情况", "PG Heading 1")
     para(doc, "（一）项目概况", "PG Heading 2")
     lines(doc, "e.overview")
@@ -547,21 +575,31 @@ def hebei_project(doc) -> None:
     tag(doc, "{%p endif %}")
 
 
+def part_heading(doc):
+    """The part heading as ONE paragraph with an outline level: the number, then (unless 部分名称同行)
+    a line break and the name in large type. A table of contents lists whole paragraphs, so a name in
+    a paragraph of its own was lost when Word (F9) or LibreOffice updated the volume's contents; a
+    line break inside an entry is a space in the updated TOC (no \\x switch, ECMA-376 17.16.5.68)."""
+    p = para(doc, "{{ part.heading }}{% if not part.one_line %}", "PG Part")
+    name = p.add_run()
+    name.style = doc.styles["PG Part Name Char"]
+    name.add_break()
+    name.add_text(title("part.name"))
+    p.add_run("{% endif %}")
+    return p
+
+
 def hebei(doc) -> None:
     """The structure comes from the layout: title line, then each 部分 (layout 部分) in order."""
     tag(doc, "{%p if doc_title %}")
-    para(doc, "{{ doc_title }}", "PG Title")
+    para(doc, title("doc_title"), "PG Title")
     tag(doc, "{%p endif %}")
     tag(doc, "{%p for part in parts %}")
-    # the part number (and, with 部分名称同行, its name) starts a page, except the first part's
+    # the part heading starts a page, except the first part's
     tag(doc, "{%p if loop.first %}")
-    p = para(doc, "{{ part.heading }}", "PG Part")
-    p.paragraph_format.page_break_before = False
+    part_heading(doc).paragraph_format.page_break_before = False
     tag(doc, "{%p else %}")
-    para(doc, "{{ part.heading }}", "PG Part")
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p if not part.one_line %}")
-    para(doc, "{{ part.name }}", "PG Part Name")
+    part_heading(doc)
     tag(doc, "{%p endif %}")
     tag(doc, "{%p if part.kind == 'goals' %}")
     hebei_goals(doc)
@@ -579,14 +617,58 @@ def hebei(doc) -> None:
 
 # -- the ningxia attachment-3 template ---------------------------------------------------------
 
-NINGXIA = [20, 22, 26, 33, 26, 29]   # 绩效指标 / 一级指标 on one line (see HEBEI_B)
+NINGXIA = [20, 22, 30, 29, 26, 29]   # 绩效指标 / 一级指标 / 可持续影响指标 on one line (see HEBEI_B)
+
+
+def joint(doc):
+    """The paragraph between a form and its indicator table, which are two tables drawn as one.
+
+    A table's header rows (w:tblHeader) repeat only if they are its first rows, so an indicator
+    header below a form needs a table of its own; without a paragraph between them Word joins two
+    tables into one. This one is 0.7 pt high (Word's smallest exact line height), off the grid, and
+    keeps with the table below, so the two borders touch and the form stays with its indicators."""
+    p = doc.add_paragraph("", style="PG Table Joint")
+    p.paragraph_format.keep_with_next = True
+    return p
+
+
+def _border(cell, side: str) -> None:
+    """No border on this side of the cell. The 绩效指标 label column of an indicator table is the
+    label in the header row over an empty merged cell beside the rows, with no line between them: a
+    merge from the header into the rows would tie the repeated header to the first page's rows,
+    while this way every page shows the same column."""
+    tcpr = cell._tc.get_or_add_tcPr()
+    borders = tcpr.find(qn("w:tcBorders"))
+    if borders is None:
+        borders = OxmlElement("w:tcBorders")
+        tcpr.append(borders)
+    b = OxmlElement(f"w:{side}")
+    b.set(qn("w:val"), "nil")
+    borders.append(b)
+
+
+def keep_rows(doc_table, rows: slice) -> None:
+    """Rows whose paragraphs keep with the next (Word and LibreOffice keep such a row on the page
+    of the next row; see keep_with_next)."""
+    keep_with_next(doc_table, rows)
+
+
+def indicator_row_pair(t, first: int, fill) -> None:
+    """Rows first..first+4 become {%tr if r.keep %} ROW {%tr else %} ROW {%tr endif %}: the same row
+    twice, the first keeping with the next (layout 指标组不跨页 decides r.keep)."""
+    _cell_text(t.rows[first].cells[0], "{%tr if r.keep %}")
+    fill(t.rows[first + 1])
+    _cell_text(t.rows[first + 2].cells[0], "{%tr else %}")
+    fill(t.rows[first + 3])
+    _cell_text(t.rows[first + 4].cells[0], "{%tr endif %}")
+    keep_rows(t, slice(first + 1, first + 2))
 
 
 def ningxia(doc) -> None:
     tag(doc, "{%p for p in projects %}")
     para(doc, "{{ L.附件标记 }}", "PG Attachment")
-    para(doc, "{{ title }}", "PG Title")
-    t = table(doc, 12, NINGXIA)
+    para(doc, title("title"), "PG Title")
+    t = table(doc, 7, NINGXIA)
     r = t.rows
 
     def label(cell, text):
@@ -613,43 +695,58 @@ def ningxia(doc) -> None:
     _cell_text(r[6].cells[2].merge(r[6].cells[3]), "年度总体绩效目标{{ p.goals|lines }}", "PG Cell Left")
     _cell_text(r[6].cells[4].merge(r[6].cells[5]), "{% if p.goals_local %}年度绩效目标{{ p.goals_local|lines }}{% endif %}",
                "PG Cell Left")
-    # indicator header: 绩效指标 is merged down over the header and every indicator row
-    head = r[7].cells
+    keep_with_next(t)   # the form stays with the indicator header and the first rows
+    joint(doc)
+    # the indicator table: its header repeats on every page the table continues on
+    t = table(doc, 8, NINGXIA)
+    head = t.rows[0].cells
     label(head[0], "绩效指标")
     label(head[1], "一级指标")
     label(head[2], "二级指标")
     label(head[3].merge(head[4]), "三级指标")
     label(head[5], "指标值")
-    tcpr = head[0]._tc.get_or_add_tcPr()
-    vm = OxmlElement("w:vMerge")
-    vm.set(qn("w:val"), "restart")
-    tcpr.append(vm)
-    _cell_text(r[8].cells[0], "{%tr for r in p.rows %}")
-    row = r[9].cells
-    tcpr = row[0]._tc.get_or_add_tcPr()
-    vm = OxmlElement("w:vMerge")
-    vm.set(qn("w:val"), "continue")
-    tcpr.append(vm)
-    _cell_text(row[1], "{% vm r.l1_first %}{{ r.l1 }}")
-    _cell_text(row[2], "{% vm r.l2_first %}{{ r.l2 }}")
-    _cell_text(row[3].merge(row[4]), "{{ r.l3 }}", "PG Cell Left")
-    _cell_text(row[5], "{{ r.value }}")
-    _cell_text(r[10].cells[0], "{%tr endfor %}")
-    # the last template row is not needed
-    r[11]._tr.getparent().remove(r[11]._tr)
+    _set_row(t.rows[0], header=True, cant_split=False)
+    keep_with_next(t, slice(0, 1))
+    _cell_text(t.rows[1].cells[0], "{%tr for r in p.rows %}")
+
+    def data(row) -> None:
+        c = row.cells
+        _cell_text(c[0], "{% vm loop.first %}")
+        _border(c[0], "top")
+        _cell_text(c[1], "{% vm r.l1_first %}{{ r.l1 }}")
+        _cell_text(c[2], "{% vm r.l2_first %}{{ r.l2 }}")
+        _cell_text(c[3].merge(c[4]), "{{ r.l3 }}", "PG Cell Left")
+        _cell_text(c[5], "{{ r.value }}")
+
+    indicator_row_pair(t, 2, data)
+    _border(head[0], "bottom")   # the 绩效指标 column reads as one cell (see header_label_column)
+    _cell_text(t.rows[7].cells[0], "{%tr endfor %}")
     tag(doc, "{%p endfor %}")
 
 
+def _gap(doc, mm: float) -> None:
+    """An empty paragraph exactly `mm` tall (off the grid): fixed positions on the cover."""
+    p = doc.add_paragraph("", style="PG Spacer")
+    p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    p.paragraph_format.line_spacing = Mm(mm)
+
+
 def volume(doc) -> None:
-    """Cover and table of contents; perfgen inserts the departments after the marker paragraph."""
-    for _ in range(4):
-        doc.add_paragraph("", style="PG Spacer")
-    para(doc, "{{ title }}", "PG Cover Title")
-    for _ in range(8):
-        doc.add_paragraph("", style="PG Spacer")
-    para(doc, "{{ issuer }}", "PG Cover Line")
-    para(doc, "{{ date }}", "PG Cover Line")
-    para(doc, "目  录", "PG Contents Title")
+    """Cover and table of contents; perfgen inserts the departments after the marker paragraph.
+
+    The cover is balanced as a GB/T 9704-style page: the title block (each line of
+    `title_lines`, layout 封面标题分行) starts a third of the way down the page, the issuer and date
+    (`cover_lines`, layout 封面落款) sit in the lower third. Its section has no footer, so no page
+    number."""
+    _gap(doc, 55)        # text block top (37 mm) + 55 mm: the title starts at ~31 % of the page
+    tag(doc, "{%p for line in title_lines %}")
+    para(doc, "{{ line }}", "PG Cover Title")
+    tag(doc, "{%p endfor %}")
+    _gap(doc, 80)        # the issuer block starts at ~2/3 of the page
+    tag(doc, "{%p for line in cover_lines %}")
+    para(doc, "{{ line }}", "PG Cover Line")
+    tag(doc, "{%p endfor %}")
+    para(doc, "{{ contents_title }}", "PG Contents Title")
     para(doc, "{{ toc_marker }}", "PG Body")
     para(doc, "{{ departments_marker }}", "PG Body")
 

@@ -42,12 +42,52 @@ def _vmerge(cell: Any, value: str) -> None:
 
 
 class Form:
-    """Rows of one table appended block by block (python-docx grows the table row by row)."""
+    """Rows of one table appended block by block (python-docx grows the table row by row).
 
-    def __init__(self, mt: ModuleType, doc: Any, widths: list[float]):
+    The indicator block is a table of its own (split), drawn as one with the form above it: header
+    rows repeat on every page only when they are a table's first rows (w:tblHeader)."""
+
+    def __init__(self, mt: ModuleType, doc: Any, widths: list[float], split_block: str):
         self.mt = mt
+        self.doc = doc
+        self.widths = widths
+        self.split_block = split_block
+        # the form table prints when the layout keeps any block besides the indicators
+        mt.tag(doc, '{%p if L.表格行|reject("equalto", "' + split_block + '")|list %}')
         self.table = mt.table(doc, 1, widths)
         self._first = True
+
+    def split(self) -> None:
+        """Close the form table (it keeps with what follows) and start the indicator table."""
+        self.mt.keep_with_next(self.table)
+        self.mt.tag(self.doc, "{%p endif %}")
+        self.mt.tag(self.doc, '{%p if "' + self.split_block + '" in L.表格行 %}')
+        self.mt.tag(self.doc, '{%p if L.表格行|reject("equalto", "' + self.split_block + '")|list %}')
+        self.mt.joint(self.doc)
+        self.mt.tag(self.doc, "{%p endif %}")
+        self.table = self.mt.table(self.doc, 1, self.widths)
+        self._first = True
+
+    def end(self) -> None:
+        self.mt.tag(self.doc, "{%p endif %}")
+
+    def header(self, r: Any) -> Any:
+        """This row repeats at the top of every page the indicator table continues on."""
+        trpr = r._tr.get_or_add_trPr()
+        trpr.append(OxmlElement("w:tblHeader"))
+        return r
+
+    def keep_pair(self, fill: Callable[[], Any]) -> None:
+        """The data row twice: {%tr if r.keep %} a row keeping with the next {%tr else %} the row
+        {%tr endif %} (layout 指标组不跨页 sets r.keep inside a merged group)."""
+        self.control("{%tr if r.keep %}")
+        kept = fill()
+        for tc in kept._tr.tc_lst:
+            for p in tc.iter(qn("w:p")):
+                p.get_or_add_pPr().append(OxmlElement("w:keepNext"))
+        self.control("{%tr else %}")
+        fill()
+        self.control("{%tr endif %}")
 
     def keep_so_far(self) -> None:
         """Every row made so far stays with the next one (a form's head never ends a page alone)."""
@@ -82,8 +122,12 @@ class Form:
 def _blocks(form: Form, blocks: dict[str, Callable[[], None]], order: list[str], template: str) -> None:
     unknown = [b for b in order if b not in blocks]
     assert not unknown, f"{template}: 表格行 names unknown blocks {unknown}; known: {list(blocks)}"
+    assert order[-1] == form.split_block, f"{template}: 表格行 must end with {form.split_block} (its own table)"
     for name in order:
+        if name == form.split_block:
+            form.split()
         form.block(name, blocks[name])
+    form.end()
 
 
 def _styles(mt: ModuleType, doc: Any) -> None:
@@ -97,13 +141,13 @@ def _title(mt: ModuleType, doc: Any, in_loop: bool) -> None:
     """Form title and （YYYY年度）; in a loop every form after the first starts a page."""
     if in_loop:
         mt.tag(doc, "{%p if loop.first %}")
-        first = mt.para(doc, "{{ national.title }}", "PG Form Title")
+        first = mt.para(doc, mt.title("national.title"), "PG Form Title")
         first.paragraph_format.page_break_before = False
         mt.tag(doc, "{%p else %}")
-        mt.para(doc, "{{ national.title }}", "PG Form Title")
+        mt.para(doc, mt.title("national.title"), "PG Form Title")
         mt.tag(doc, "{%p endif %}")
     else:
-        first = mt.para(doc, "{{ national.title }}", "PG Form Title")
+        first = mt.para(doc, mt.title("national.title"), "PG Form Title")
         first.paragraph_format.page_break_before = False
     mt.para(doc, "{{ national.year_line }}", "PG Form Year")
 
@@ -114,7 +158,7 @@ def project(mt: ModuleType, doc: Any, name: str = "national-project") -> None:
     _styles(mt, doc)
     mt.tag(doc, "{%p for q in national.projects %}")
     _title(mt, doc, in_loop=True)
-    f = Form(mt, doc, PROJECT_WIDTHS)
+    f = Form(mt, doc, PROJECT_WIDTHS, "绩效指标")
 
     def name_row() -> None:
         r = f.row()
@@ -153,28 +197,35 @@ def project(mt: ModuleType, doc: Any, name: str = "national-project") -> None:
 
     def indicators() -> None:
         # optional group header 中期指标 | 年度指标; 绩效指标 and 一级指标 start their merge there,
-        # or on the column header when the layout leaves 中期指标栏 empty
+        # or on the column header when the layout leaves 中期指标栏 empty. Both header rows repeat
+        # on every page; the 绩效指标 label stands over an empty merged cell beside the rows
+        # (make_templates._border), so no merge reaches from the header into the rows.
         f.control("{%tr if L.中期指标栏 %}")
-        a = f.row()
+        a = f.header(f.row())
         _vmerge(f.label(a, 0, 0, "绩效指标栏"), "restart")
         _vmerge(f.label(a, 1, 1, "一级指标栏"), "restart")
         f.label(a, 2, 4, "中期指标栏")
         f.label(a, 5, 7, "年度指标栏")
         f.control("{%tr endif %}")
-        b = f.row()
-        f.cell(b, 0, 0, "{% vm not L.中期指标栏 %}{{ L.绩效指标栏 }}", "PG Cell Head")
+        b = f.header(f.row())
+        mt._border(f.cell(b, 0, 0, "{% vm not L.中期指标栏 %}{{ L.绩效指标栏 }}", "PG Cell Head"), "bottom")
         f.cell(b, 1, 1, "{% vm not L.中期指标栏 %}{{ L.一级指标栏 }}", "PG Cell Head")
         for col, key in zip(range(2, 8), ("二级指标栏", "三级指标栏", "指标值栏") * 2):
             f.label(b, col, col, key)
-        f.keep_so_far()   # the upper form stays with the first indicator row
+        f.keep_so_far()   # the header stays with the first indicator row
         f.control("{%tr for r in q.rows %}")
-        d = f.row()
-        _vmerge(d.cells[0], "continue")
-        f.cell(d, 1, 1, "{% vm r.l1_first %}{{ r.l1 }}")
-        for side, start in ((0, 2), (1, 5)):
-            f.cell(d, start, start, "{% vm r.l2_first %}{{ r.l2 }}")
-            f.cell(d, start + 1, start + 1, var(f"r.cells[{side}].l3"), "PG Cell Left")
-            f.cell(d, start + 2, start + 2, var(f"r.cells[{side}].value"))
+
+        def data() -> Any:
+            d = f.row()
+            mt._border(f.cell(d, 0, 0, "{% vm loop.first %}"), "top")
+            f.cell(d, 1, 1, "{% vm r.l1_first %}{{ r.l1 }}")
+            for side, start in ((0, 2), (1, 5)):
+                f.cell(d, start, start, "{% vm r.l2_first %}{{ r.l2 }}")
+                f.cell(d, start + 1, start + 1, var(f"r.cells[{side}].l3"), "PG Cell Left")
+                f.cell(d, start + 2, start + 2, var(f"r.cells[{side}].value"))
+            return d
+
+        f.keep_pair(data)
         f.control("{%tr endfor %}")
 
     blocks = {
@@ -194,7 +245,7 @@ def project(mt: ModuleType, doc: Any, name: str = "national-project") -> None:
 def department(mt: ModuleType, doc: Any, name: str = "national-department") -> None:
     _styles(mt, doc)
     _title(mt, doc, in_loop=False)
-    f = Form(mt, doc, DEPARTMENT_WIDTHS)
+    f = Form(mt, doc, DEPARTMENT_WIDTHS, "年度绩效指标")
 
     def name_row() -> None:
         r = f.row()
@@ -234,8 +285,8 @@ def department(mt: ModuleType, doc: Any, name: str = "national-department") -> N
 
     def indicators() -> None:
         def head(split: bool) -> None:
-            r = f.row()
-            _vmerge(f.label(r, 0, 0, "年度绩效指标栏"), "restart")
+            r = f.header(f.row())   # repeats on every page (see Form)
+            mt._border(f.label(r, 0, 0, "年度绩效指标栏"), "bottom")
             f.label(r, 1, 1, "一级指标栏")
             f.label(r, 2, 3, "二级指标栏")
             if split:
@@ -246,9 +297,9 @@ def department(mt: ModuleType, doc: Any, name: str = "national-department") -> N
                 f.label(r, 4, 5, "三级指标栏")
                 f.label(r, 6, 7, "指标值栏")
 
-        def data(split: bool) -> None:
+        def data(split: bool) -> Any:
             r = f.row()
-            _vmerge(r.cells[0], "continue")
+            mt._border(f.cell(r, 0, 0, "{% vm loop.first %}"), "top")
             f.cell(r, 1, 1, "{% vm r.l1_first %}{{ r.l1 }}")
             f.cell(r, 2, 3, "{% vm r.l2_first %}{{ r.l2 }}")
             if split:
@@ -258,6 +309,7 @@ def department(mt: ModuleType, doc: Any, name: str = "national-department") -> N
             else:
                 f.cell(r, 4, 5, "{{ r.cells[0].l3 }}", "PG Cell Left")
                 f.cell(r, 6, 7, "{{ r.cells[0].value }}")
+            return r
 
         # 指标值分列 chooses the columns at render time, so a 版式 override needs no other template
         f.control("{%tr if L.指标值分列 %}")
@@ -268,9 +320,9 @@ def department(mt: ModuleType, doc: Any, name: str = "national-department") -> N
         f.keep_so_far()
         f.control("{%tr for r in national.rows %}")
         f.control("{%tr if L.指标值分列 %}")
-        data(True)
+        f.keep_pair(lambda: data(True))
         f.control("{%tr else %}")
-        data(False)
+        f.keep_pair(lambda: data(False))
         f.control("{%tr endif %}")
         f.control("{%tr endfor %}")
 

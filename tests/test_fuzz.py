@@ -5,6 +5,8 @@ documents; never exit 3, a traceback or a hang.
 Each mutant changes one file of a small workspace (department, goals, project, perfgen.yaml,
 layout.yaml, profile, rules) by one of the operators below. The run is bounded (about a minute;
 `pytest --fuzz-minutes N` for longer) and seeded, so a failure names the seed that reproduces it.
+The minute-long runs are `slow` (.ci/run runs them); the development loop runs a few seconds of
+every kind with another seed.
 """
 from __future__ import annotations
 
@@ -164,6 +166,7 @@ def _seconds(request: pytest.FixtureRequest, default: float) -> float:
     return 60.0 * minutes if minutes else default
 
 
+@pytest.mark.slow
 def test_every_mutant_is_reported_or_builds(tmp_path: Path, request: pytest.FixtureRequest) -> None:
     kinds = sorted(k for k in TARGETS if k != "layout")
     tried, failures = _fuzz(tmp_path, kinds, _seconds(request, 40.0), 20261201)
@@ -171,6 +174,14 @@ def test_every_mutant_is_reported_or_builds(tmp_path: Path, request: pytest.Fixt
     assert not failures, "\n\n".join(failures)
 
 
+@pytest.mark.slow
 def test_every_layout_mutant_is_reported_or_builds(tmp_path: Path, request: pytest.FixtureRequest) -> None:
     tried, failures = _fuzz(tmp_path, ["layout"], _seconds(request, 10.0), 20261202)
+    assert not failures, "\n\n".join(failures)
+
+
+def test_a_few_mutants_of_every_kind_are_reported_or_build(tmp_path: Path) -> None:
+    """The development loop's share of the fuzzer: every kind of file, a few seconds."""
+    tried, failures = _fuzz(tmp_path, sorted(TARGETS), 2.5, 20261203)
+    assert tried >= len(TARGETS), tried
     assert not failures, "\n\n".join(failures)

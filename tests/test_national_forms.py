@@ -70,7 +70,7 @@ PROJECT_LABELS = [
     "| 总体目标 | 中期目标（2025年－2027年） | 年度目标 |", "| ↑ | 目标1：", "⏎目标2：", "| 目标1：", "⏎目标2：",
     "| 绩效指标 | 一级指标 | 中期指标 | 年度指标 |",
     "| ↑ | ↑ | 二级指标 | 三级指标 | 指标值 | 二级指标 | 三级指标 | 指标值 |",
-    "| ↑ | 产出指标 | 数量指标 |", "| ↑ | ↑ | 时效指标 | 指标1： |",
+    "|  | 产出指标 | 数量指标 |", "| ↑ | ↑ | 时效指标 | 指标1： |",
     "| ↑ | 效益指标 | 经济效益指标 | 指标1： |  | 经济效益指标 | 指标1： |  |",
     "| ↑ | ↑ | ↑ | 指标2： |  | ↑ | 指标2： |  |", "| ↑ | 满意度指标 | 服务对象满意度指标 |",
     "项目支出绩效目标申报表", "| 项目名称 | 人民调解员培训 |", "| 项目期 | 1年 |",
@@ -82,7 +82,7 @@ DEPARTMENT_LABELS = [
     "| ↑ | 公共法律服务 |", "| ↑ | 普法宣传 |", "| ↑ | 金额合计 | 150 | 137 | 13 |",
     "| 年度总体目标 | 目标1：", "⏎目标2：", "⏎目标3：",
     "| 年度绩效指标 | 一级指标 | 二级指标 | 三级指标 | 指标值 |",
-    "| ↑ | 产出指标 | 数量指标 | 提供法律咨询 | ≥8000人次 |",
+    "|  | 产出指标 | 数量指标 | 提供法律咨询 | ≥8000人次 |",
     "| ↑ | ↑ | ↑ | 社区矫正对象重新违法犯罪率 | ≤0.2% |",   # 符号/值/单位 written apart, printed as one
     "| ↑ | ↑ | 成本指标 | 指标1： |  |", "| ↑ | ↑ | ↑ | 指标2： |  |", "| ↑ | 满意度指标 |",
 ]
@@ -150,7 +150,7 @@ def test_a_project_without_midterm_prints_blank_midterm_cells(ws: Path) -> None:
     out = render(ws, "shili-xiangmu").split("人民调解员培训")[1]
     assert "| 总体目标 | 中期目标（\u3000\u3000年－\u3000\u3000年） | 年度目标 |" in out
     assert "| 项目资金（万元） | 中期资金总额 |  | 年度资金总额 | 30 |" in out
-    assert "| ↑ | 产出指标 | 数量指标 | 指标1： |  | 数量指标 | 培训人民调解员 | ≥600人次 |" in out
+    assert "|  | 产出指标 | 数量指标 | 指标1： |  | 数量指标 | 培训人民调解员 | ≥600人次 |" in out
 
 
 def test_midterm_survives_the_parse_cache(tmp_path: Path) -> None:
@@ -189,7 +189,7 @@ def test_every_national_layout_key_has_a_schema_entry() -> None:
 
     import yaml
     fragment = json.loads((ROOT / "schemas/fragments/layout-national.json").read_text(encoding="utf-8"))["properties"]
-    shared = {"表名", "空类别占位", "占位标签", "金额格式"}
+    shared = {"表名", "空类别占位", "占位标签", "金额格式", "指标组不跨页"}
     for name in ("national-project", "national-department"):
         layout = yaml.safe_load((ROOT / "templates" / name / "layout.yaml").read_text(encoding="utf-8"))
         for key, value in layout.items():

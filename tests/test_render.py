@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import io
+import json
 import os
+import re
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -163,12 +166,28 @@ def test_libreoffice_opens_every_output_and_toc_has_page_numbers(shipped: Path, 
     text = subprocess.run(["pdftotext", "-f", "1", "-l", "3", str(out / "2025/volume.pdf"), "-"],
                           capture_output=True, text=True).stdout
     assert "目 录" in text or "目  录" in text or "目录" in text.replace(" ", "")
-    import re
     assert re.search(r"中共玉田县委政法委员会\.+1\b", text), text
     assert re.search(r"第二部分 预算项目绩效目标\.+\d+", text), text
     # the docx carries the same filled TOC, with no "update fields" flag
     xml = zipfile.ZipFile(out / "2025/volume.docx").read("word/document.xml").decode()
     assert 'w:dirty="true"' not in xml
+    # the cover (page 1) carries the title, issuer and year but no page number; PDFs name their issuer
+    for volume in sorted(out.glob("*/volume.pdf")):
+        cover = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(volume), "-"], capture_output=True,
+                               text=True).stdout
+        assert "示例县财政局" in cover and "部门预算绩效目标汇编" in cover, cover
+        assert not re.search(r"—\s*\d+\s*—|^\s*\d+\s*$", cover, re.M), cover
+    info = subprocess.run(["pdfinfo", str(out / "2025/yutian-zfw.pdf")], capture_output=True, text=True).stdout
+    assert re.search(r"^Author:\s+中共玉田县委政法委员会$", info, re.M), info
+    # updating the TOC in LibreOffice (工具 › 更新 › 全部) gives the very entries and pages it was built with
+    for volume in sorted(out.glob("*/volume.docx")):
+        run = subprocess.run([sys.executable, str(Path(__file__).parent / "lotoc.py"), str(volume),
+                              str(tmp_path / "toc-profile")], capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0, run.stderr
+        [toc] = json.loads(run.stdout)
+        assert toc["after"] == toc["before"], volume
+        if volume.parent.name in ("2021", "2022", "2025"):   # the hebei volumes list their parts
+            assert "\n第一部分 部门整体绩效目标\t2\n" in toc["after"], toc["after"]
 
 
 def test_templates_with_docxtpl_only_features_render_through_docxtpl(workspace: Path) -> None:

@@ -1,7 +1,7 @@
 """Layout features specified by example: each tests/cases/render/<feature>/ folder is a workspace
 overlay (layout settings + data) and expected.txt, the text of the document it must build.
 
-Document text: one line per paragraph; a table row is its cells joined by " | " (a merged cell
+Document text: one line per paragraph (a line break inside one starts a new line); a table row is its cells joined by " | " (a merged cell
 once). Run with PERFGEN_UPDATE_SNAPSHOTS=1 to rewrite expected.txt after a deliberate change,
 then read the diff."""
 from __future__ import annotations
@@ -23,7 +23,7 @@ RENDER = sorted(p for p in (CASES / "render").iterdir() if p.is_dir())
 
 
 def _para(p: etree._Element) -> str:
-    return "".join(t.text or "" for t in p.iter(W + "t"))
+    return "".join(el.text or "" if el.tag == W + "t" else "\n" for el in p.iter(W + "t", W + "br", W + "cr"))
 
 
 def document_text(docx: bytes) -> str:
@@ -32,12 +32,11 @@ def document_text(docx: bytes) -> str:
     lines: list[str] = []
     for el in body:
         if el.tag == W + "p":
-            text = _para(el)
-            if text.strip():
-                lines.append(text)
+            lines.extend(line for line in _para(el).split("\n") if line.strip())
         elif el.tag == W + "tbl":
             for tr in el.iter(W + "tr"):
-                cells = ["\n".join(_para(p) for p in tc.iter(W + "p")) for tc in tr.iter(W + "tc")]
+                cells = ["\n".join("".join(t.text or "" for t in p.iter(W + "t")) for p in tc.iter(W + "p"))
+                         for tc in tr.iter(W + "tc")]
                 lines.append(" | ".join(c.replace("\n", " / ") for c in cells))
     return "\n".join(lines) + "\n"
 

@@ -153,7 +153,7 @@ def test_broken_yaml_in_a_rules_file_is_a_located_error(ws: Path) -> None:
     assert message.startswith("rules/county.yaml:")
 
 
-@pytest.mark.parametrize("parent", ["/etc/passwd", "../../../../../../etc/hostname", "../../outside.yaml"])
+@pytest.mark.parametrize("parent", ["/etc/passwd", "../../../../../../../../../../../../etc/hostname", "../../outside.yaml"])
 def test_extends_stays_inside_the_workspace(ws: Path, parent: str) -> None:
     (ws.parent / "outside.yaml").write_text("秘密: 值\n", encoding="utf-8")
     write_rules(ws, "county", f"继承: {parent}\n")

@@ -165,6 +165,7 @@ def _full_documents() -> dict[str, dict[str, Any]]:
     workspace = yaml.safe_load((ROOT / "tests/cases/base/perfgen.yaml").read_text("utf-8"))
     workspace["默认年度"] = 2025
     workspace["双面打印"] = True
+    workspace["地区"] = "测试县"
     return {"project": project, "goals": goals, "department": department, "workspace": workspace}
 
 

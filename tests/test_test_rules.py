@@ -15,7 +15,7 @@ HERE = Path(__file__).resolve().parent
 @pytest.fixture
 def inner(pytester: pytest.Pytester) -> pytest.Pytester:
     shutil.copy(HERE / "conftest.py", pytester.path / "conftest.py")
-    pytester.makeini('[pytest]\nmarkers =\n    acceptance: a\n    slow: s\n')
+    pytester.makeini('[pytest]\naddopts = -p no:benchmark\nmarkers =\n    acceptance: a\n    slow: s\n')
     return pytester
 
 

@@ -8,11 +8,8 @@ from pathlib import Path
 import click
 
 from perfgen.cli.app import Context, cli, handle_errors
-from perfgen.errors import SEVERITY_CN
+from perfgen.errors import SEVERITY_CN, SEVERITY_WORDS
 from perfgen.outline import FORMATS  # one list for every report (light: no core import)
-
-SEVERITY_WORDS = {"错误": "error", "警告": "warning", "提示": "info", "error": "error", "warning": "warning",
-                  "info": "info"}  # = perfgen.review.config.SEVERITY_WORDS
 
 
 def _list_rules(root: Path, rules: str | None) -> str:

@@ -6,8 +6,7 @@ from pathlib import Path
 import click
 
 from perfgen.cli.app import Context, cli, handle_errors
-
-FORMATS = ("text", "md", "html", "json")  # = perfgen.results.summary_report.FORMATS
+from perfgen.outline import FORMATS  # one list for every report (light: no core import)
 
 
 @cli.command("summary")

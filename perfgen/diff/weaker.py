@@ -53,21 +53,8 @@ def compare_targets(old: str, new: str, settings: DiffSettings, level2: str = ""
     `level2` and `words` (三级指标 and 绩效指标描述) decide the direction of values without a sign.
     """
     a, b = _parse(old), _parse(new)
-    if a is None and b is None:
-        return TargetChange("same", "")
-    if a is not None and b is None:
-        return TargetChange("weaker", f"指标值“{old}”被删除，目标无法考核")
-    if a is None:
-        return TargetChange("stronger", f"补充了指标值“{new}”")
-    assert a is not None and b is not None
-    if a.quantitative and not b.quantitative:
-        return TargetChange("weaker", f"定量目标“{old}”改为定性描述“{new}”，无法量化考核")
-    if not a.quantitative and b.quantitative:
-        return TargetChange("stronger", f"定性描述“{old}”改为定量目标“{new}”")
-    if not a.quantitative:
-        if normalize(old) == normalize(new):
-            return TargetChange("same", "")
-        return TargetChange("changed", f"定性描述由“{old}”改为“{new}”")
+    if a is None or b is None or not (a.quantitative and b.quantitative):
+        return _presence_or_kind(old, new, a, b)
     base_a, factor_a = settings.unit(a.unit)
     base_b, factor_b = settings.unit(b.unit)
     if base_a != base_b:
@@ -97,3 +84,20 @@ def compare_targets(old: str, new: str, settings: DiffSettings, level2: str = ""
     word = "目标降低" if up else "上限放宽"
     return TargetChange("weaker", f"{word}：{old} → {new}{note}")
 
+
+def _presence_or_kind(old: str, new: str, a: IndicatorValue | None, b: IndicatorValue | None) -> TargetChange:
+    """The verdict when either value is missing or not a number: what was added, removed or reworded."""
+    if a is None and b is None:
+        return TargetChange("same", "")
+    if a is not None and b is None:
+        return TargetChange("weaker", f"指标值“{old}”被删除，目标无法考核")
+    if a is None:
+        return TargetChange("stronger", f"补充了指标值“{new}”")
+    assert b is not None
+    if a.quantitative and not b.quantitative:
+        return TargetChange("weaker", f"定量目标“{old}”改为定性描述“{new}”，无法量化考核")
+    if not a.quantitative and b.quantitative:
+        return TargetChange("stronger", f"定性描述“{old}”改为定量目标“{new}”")
+    if normalize(old) == normalize(new):
+        return TargetChange("same", "")
+    return TargetChange("changed", f"定性描述由“{old}”改为“{new}”")

@@ -14,11 +14,12 @@ from typing import Any
 
 from perfgen import resources, yamlsource
 from perfgen.docsgen import header
+from perfgen.model.ids import ID_PATTERN
 from perfgen.scaffold.files import SCHEMA_FILES
 from perfgen.validate.schema_check import MUST_FILL_PATTERN
 
 _PATTERNS = {
-    r"^[a-z0-9]+(-[a-z0-9]+)*$": "小写英文字母、数字和连字符",
+    ID_PATTERN: "小写英文字母、数字和连字符",
     r"^[0-9]{1,13}(\.[0-9]{1,2})?$": "数字，最多两位小数，例如 \"50000.00\"",
     r"^([1-9]|1[0-2])月底$": "“1月底”到“12月底”",
 }

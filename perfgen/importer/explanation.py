@@ -7,19 +7,16 @@ Its fixed sub-headings (labels.yaml 说明小标题) divide the text into 项目
 """
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Any
 
 from perfgen.importer.formats import Format, compile_format
-from perfgen.importer.labels import label_of
+from perfgen.importer.labels import label_of, pattern
 from perfgen.importer.normalize import lines
 from perfgen.importer.reading import PartReader
 from perfgen.importer.report import Where
 from perfgen.importer.result import ImportedProject
 from perfgen.model.layout import fill
-
-NUMBERED_RE = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)][、]?|\d+[.、．])\s*")
 
 
 class Explanation:
@@ -41,7 +38,7 @@ class Explanation:
 
     def add(self, where: Where, text: str) -> None:
         for line in lines(text):
-            m = NUMBERED_RE.match(line)
+            m = pattern("说明小标题编号").match(line)
             label = label_of(line[m.end():], "说明小标题") if m else None
             if label is not None:
                 self.current = label if label in self.SECTIONS else None
@@ -61,14 +58,14 @@ class Explanation:
     def attach(self, p: ImportedProject) -> None:
         L = self.reader.L
         e: dict[str, Any] = {}
-        expected_title = fill(L.get("说明标题", "{项目名称}"), 项目名称=p.name)
+        expected_title = fill(L["说明标题"], 项目名称=p.name)
         if self.title != expected_title:
             e["标题"] = self.title
         e["项目概况"] = self.sections.get("项目概况", [])
         funding = list(self.sections.get("资金安排情况", []))
         summary = funding.pop(0) if funding else ""
-        fmt = compile_format(L.get("说明资金总述", ""))
-        lead = L.get("说明资金明细引导", "")
+        fmt = compile_format(L["说明资金总述"])
+        lead = L["说明资金明细引导"]
         has_lead = bool(lead) and summary.endswith(lead)
         m = fmt.match(summary[: -len(lead)] if has_lead else summary) if summary else None
         # the template prints the summary, then the lead only when itemised lines follow
@@ -78,7 +75,7 @@ class Explanation:
         if not matches_default:
             e["资金安排总述"] = summary
             if p.total is None:
-                am = re.search(r"(\d+(?:\.\d+)?)\s*万元", summary)
+                am = pattern("说明金额").search(summary)
                 if am:
                     p.total = Decimal(am.group(1)) * 10000
                     self.reader.rep.note(self.where, f"项目“{p.name}”的预算数取自资金安排总述：{am.group(0)}")
@@ -90,7 +87,7 @@ class Explanation:
         e["绩效目标"] = self.sections.get("绩效目标", [])
         e["绩效指标"] = self.sections.get("绩效指标", [])
         criteria = list(self.sections.get("评价标准", []))
-        closing = L.get("说明结语", "")
+        closing = L["说明结语"]
         if criteria and closing and criteria[-1] == closing:
             criteria.pop()
         elif closing:

@@ -13,12 +13,11 @@ from decimal import Decimal
 from typing import Any
 
 from perfgen.importer.docx_reader import Cell, Table
+from perfgen.importer.labels import words
 from perfgen.importer.normalize import AmountError, key, lines, numeric, one_line, parse_amount, value_text
 from perfgen.importer.report import Reporter, Where
 from perfgen.importer.result import ImportedIndicator
 from perfgen.importer.tables import Header, indicator_rows, is_header_again, labels_in_row, value_of
-
-UNIT_RE = re.compile(r"单位[：:]\s*(万元|元)\s*$")
 
 
 @dataclass
@@ -69,7 +68,7 @@ def amount(text: str, unit: str, where: Where, what: str, rep: Reporter) -> Deci
 def compose_value(value: str, sign: str = "", unit: str = "") -> str:
     """指标值 from separate 指标性质 / 指标值 / 度量单位 columns: (≥, 90, %) → ≥90%; (定性, 及时) → 及时."""
     sign = numeric(one_line(sign))
-    if sign in ("定性", "文字描述") or not re.match(r"^[≥≤<>=]*$", sign):
+    if sign in words("定性符号") or not re.match(r"^[≥≤<>=]*$", sign):
         sign = ""
     unit = one_line(unit)
     v = value_text(value)
@@ -88,9 +87,7 @@ def read_indicators(table: Table, header: Header, rep: Reporter, *, empty_is_pla
     content at all that are not placeholders are reported and skipped.
     """
     out: list[ImportedIndicator] = []
-    prev_l1 = prev_l2 = ""
-    has_desc = header.has("绩效指标描述")
-    has_basis = header.has("指标值确定依据")
+    prev = ("", "")
     mapped = set(header.columns.values())
     for raw in indicator_rows(table, header, only_rows):
         where = Where(table=None if sheet else table.index, row=raw.row + 1, sheet=sheet)
@@ -101,44 +98,60 @@ def read_indicators(table: Table, header: Header, rep: Reporter, *, empty_is_pla
             if text:
                 rep.unplaced(where, text, "指标表中跨整行的文字不是指标")
             continue
-        for c in table.rows[raw.row]:
-            if not c.continued and one_line(c.text) and not mapped & set(c.cols):
-                head = table.at(header.row, c.col) if header.row >= 0 else None
-                column = f"“{one_line(head.text)}”栏" if head is not None and one_line(head.text) else "这一栏"
-                rep.unplaced(where, one_line(c.text), f"{column}没有对应的 YAML 字段")
-        l1 = one_line(raw.text("一级指标")) or prev_l1
-        l2 = one_line(raw.text("二级指标"))
-        l3 = one_line(raw.text("三级指标"))
-        desc = one_line(raw.text("绩效指标描述"))
-        if header.has("符号") or header.has("度量单位"):
-            value = compose_value(raw.text("指标值"), raw.text("符号"), raw.text("度量单位"))
-        else:
-            value = value_text(raw.text("指标值"))
-        basis = one_line(raw.text("指标值确定依据"))
-        if not l2 and prev_l2 and (l3 or value or desc):
-            l2 = prev_l2
-            if not raw.continued.get("二级指标"):
-                rep.note(where, f"二级指标栏空白，按上一行记为“{l2}”")
-        placeholder = bool(empty_is_placeholder and empty_is_placeholder(l3, value))
-        if not placeholder and not (l3 or value or desc or basis):
-            if empty_is_placeholder is None or not l2:
-                if l1 or l2:
-                    rep.note(where, f"空白的指标行（{l2 or l1}）未导入")
-                prev_l1, prev_l2 = l1 or prev_l1, l2 or prev_l2
-                continue
-        if not l2:
-            rep.add(where, "这一行没有二级指标，未导入：" + "、".join(t for t in (l3, value) if t),
-                    "在 YAML 中补上这一行，并写明二级指标。")
-            continue
-        ind = ImportedIndicator(level1=l1, level2=l2, where=where, placeholder=placeholder)
-        if not placeholder:
-            ind.level3 = l3
-            ind.value = value
-            ind.description = desc if has_desc else None
-            ind.basis = basis if has_basis else None
-        out.append(ind)
-        prev_l1, prev_l2 = l1, l2
+        _unmapped_cells(table, header, raw.row, mapped, where, rep)
+        ind, prev = _indicator(raw, header, where, prev, rep, empty_is_placeholder)
+        if ind is not None:
+            out.append(ind)
     return out
+
+
+def _unmapped_cells(table: Table, header: Header, row: int, mapped: set[int], where: Where, rep: Reporter) -> None:
+    """Cells of an indicator row in a column no YAML field takes: reported, with their column's name."""
+    for c in table.rows[row]:
+        if not c.continued and one_line(c.text) and not mapped & set(c.cols):
+            head = table.at(header.row, c.col) if header.row >= 0 else None
+            column = f"“{one_line(head.text)}”栏" if head is not None and one_line(head.text) else "这一栏"
+            rep.unplaced(where, one_line(c.text), f"{column}没有对应的 YAML 字段")
+
+
+def _value(raw: Any, header: Header) -> str:
+    """The row's 指标值, composed from 符号 / 度量单位 columns when the table has them."""
+    if header.has("符号") or header.has("度量单位"):
+        return compose_value(raw.text("指标值"), raw.text("符号"), raw.text("度量单位"))
+    return value_text(raw.text("指标值"))
+
+
+def _indicator(raw: Any, header: Header, where: Where, prev: tuple[str, str], rep: Reporter,
+               empty_is_placeholder: Any) -> tuple[ImportedIndicator | None, tuple[str, str]]:
+    """One row as an indicator (None when it is blank or has no 二级指标), and the (一级, 二级)
+    the next row continues."""
+    prev_l1, prev_l2 = prev
+    l1 = one_line(raw.text("一级指标")) or prev_l1
+    l2 = one_line(raw.text("二级指标"))
+    l3 = one_line(raw.text("三级指标"))
+    desc = one_line(raw.text("绩效指标描述"))
+    value = _value(raw, header)
+    basis = one_line(raw.text("指标值确定依据"))
+    if not l2 and prev_l2 and (l3 or value or desc):
+        l2 = prev_l2
+        if not raw.continued.get("二级指标"):
+            rep.note(where, f"二级指标栏空白，按上一行记为“{l2}”")
+    placeholder = bool(empty_is_placeholder and empty_is_placeholder(l3, value))
+    if not placeholder and not (l3 or value or desc or basis) and (empty_is_placeholder is None or not l2):
+        if l1 or l2:
+            rep.note(where, f"空白的指标行（{l2 or l1}）未导入")
+        return None, (l1 or prev_l1, l2 or prev_l2)
+    if not l2:
+        rep.add(where, "这一行没有二级指标，未导入：" + "、".join(t for t in (l3, value) if t),
+                "在 YAML 中补上这一行，并写明二级指标。")
+        return None, prev
+    ind = ImportedIndicator(level1=l1, level2=l2, where=where, placeholder=placeholder)
+    if not placeholder:
+        ind.level3 = l3
+        ind.value = value
+        ind.description = desc if header.has("绩效指标描述") else None
+        ind.basis = basis if header.has("指标值确定依据") else None
+    return ind, (l1, l2)
 
 
 def most_common(values: list[Any], default: Any = None) -> Any:

@@ -6,7 +6,6 @@ most paragraphs 1, 2, 3… in order; a heading may end with an amount (分项金
 """
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Any
 
@@ -14,7 +13,7 @@ from perfgen.importer.docx_reader import Paragraph, Table
 from perfgen.importer.formats import Format, candidates, compile_format, format_from_example
 from perfgen.importer.forms import most_common
 from perfgen.importer.labels import candidates as wordings
-from perfgen.importer.labels import label_of
+from perfgen.importer.labels import label_of, pattern
 from perfgen.importer.normalize import block, key, lines, one_line
 from perfgen.importer.reading import PartReader, table_text
 from perfgen.importer.report import Where
@@ -22,23 +21,19 @@ from perfgen.model.amounts import format_wan
 
 SECTION_KEYS = {"总体绩效目标": "总体绩效目标标题", "分项绩效目标": "分项绩效目标标题",
                 "工作保障措施": "工作保障措施标题", "部门绩效文本信息": "部门绩效文本信息标题"}
-SHORT_LINE = re.compile(r"^[^。，；：,;:]{1,15}$")
-DEPT_TABLE_FIELDS = ("一级指标", "二级指标", "三级指标", "符号", "值", "单位", "说明")
-DEPT_TABLE_LABELS = {"一级指标": "一级指标", "指标名称": "二级指标", "二级指标": "二级指标", "指标内容": "三级指标",
-                     "三级指标": "三级指标", "符号": "符号", "值": "值", "单位(文字描述)": "单位", "单位": "单位",
-                     "说明": "说明", "备注": "说明"}
+DEPT_TABLE_FIELDS = ("一级指标", "二级指标", "三级指标", "符号", "值", "单位", "说明")  # goals.yaml's fields, in order
 
 
 class GoalsReader(PartReader):
     def section_of(self, text: str) -> tuple[str, str, str] | None:
         """(section, title as printed, numbering format) when `text` is a section heading of part one."""
-        for fmt in candidates(self.L.get("章节编号", "{cn}、"), wordings("章节编号")):
+        for fmt in candidates(self.L["章节编号"], wordings("章节编号")):
             m = fmt.match(text, prefix=True)
             if not m:
                 continue
             title = m["_rest"].strip()
             for canonical, layout_key in SECTION_KEYS.items():
-                if key(title) == key(self.L.get(layout_key, canonical)) or label_of(title, "章节标题") == canonical:
+                if key(title) == key(self.L[layout_key]) or label_of(title, "章节标题") == canonical:
                     return canonical, title, fmt.fmt
         return None
 
@@ -84,8 +79,8 @@ class GoalsReader(PartReader):
                 items.extend((Where(paragraph=b.index), ln) for ln in lines(b.text))
             else:
                 self.rep.unplaced(Where(table=b.index), table_text(b), "“分项绩效目标”中的表格无处可放")
-        header_title = self.L.get("分项绩效目标标题", "分项绩效目标")
-        if len(items) >= 2 and key(items[1][1]) == key(header_title) and SHORT_LINE.match(items[0][1].replace("：", "")):
+        header_title = self.L["分项绩效目标标题"]
+        if len(items) >= 2 and key(items[1][1]) == key(header_title) and pattern("部门名称行").match(items[0][1].replace("：", "")):
             self.found["分项抬头"] = True
             self.out.dept["抬头"] = items[0][1]
             items = items[2:]
@@ -100,7 +95,7 @@ class GoalsReader(PartReader):
         self.summary_and_intro(items[: starts[0]])
         label_map = self.subgoal_labels()
         labelled = any(any(t.startswith(lab) for lab in label_map) for _w, t in items[starts[0]:])
-        amount_fmts = candidates(self.L.get("分项金额格式"), wordings("分项金额格式"))
+        amount_fmts = candidates(self.L["分项金额格式"], wordings("分项金额格式"))
         suffixes = sorted((s for s in wordings("分项标题后缀") if s), key=len, reverse=True)
         subgoals: list[dict[str, Any]] = []
         seen_suffix: list[str] = []
@@ -157,8 +152,8 @@ class GoalsReader(PartReader):
 
     def subgoal_numbering(self, texts: list[str]) -> tuple[Format, list[tuple[int, dict[str, str]]]]:
         best: tuple[Any, ...] = (0, 0, 0, 0)
-        chosen: tuple[Format, list[tuple[int, dict[str, str]]]] = (compile_format(self.L.get("分项编号", "（{cn}）")), [])
-        for fmt in candidates(self.L.get("分项编号"), wordings("分项编号")):
+        chosen: tuple[Format, list[tuple[int, dict[str, str]]]] = (compile_format(self.L["分项编号"]), [])
+        for fmt in candidates(self.L["分项编号"], wordings("分项编号")):
             hits: list[tuple[int, dict[str, str]]] = []
             for i, t in enumerate(texts):
                 m = fmt.match(t, prefix=True)
@@ -173,10 +168,9 @@ class GoalsReader(PartReader):
 
     def subgoal_labels(self) -> dict[str, str]:
         out = {}
-        for field_name, layout_key, default in (("职责描述", "分项职责描述标签", "职责描述："),
-                                                ("绩效目标", "分项绩效目标标签", "绩效目标："),
-                                                ("绩效指标", "分项绩效指标标签", "绩效指标：")):
-            label = self.L.get(layout_key, default)
+        for field_name, layout_key in (("职责描述", "分项职责描述标签"), ("绩效目标", "分项绩效目标标签"),
+                                       ("绩效指标", "分项绩效指标标签")):
+            label = self.L[layout_key]
             out[label] = field_name
             out[label.replace("：", ":")] = field_name
         return out
@@ -208,40 +202,47 @@ class GoalsReader(PartReader):
         table = tables[0]
         for extra in tables[1:]:
             self.rep.unplaced(Where(table=extra.index), table_text(extra), "“部门绩效文本信息”只导入第一张表")
-        head = next((r for r in range(len(table.rows)) if any(key(c.text) in ("符号", "值") for c in table.rows[r])), None)
-        start = 0 if head is None else head + 1
-        columns: list[tuple[str, int]] = []
-        if head is not None:
-            header_cells = list(table.rows[head])
-            for i, c in enumerate(header_cells[: len(DEPT_TABLE_FIELDS)]):
-                name = DEPT_TABLE_LABELS.get(key(c.text)) or DEPT_TABLE_FIELDS[i]
-                columns.append((name, c.col))
-        else:
-            columns = [(name, c.col) for name, c in zip(DEPT_TABLE_FIELDS, table.rows[0])]
+        head, columns = _dept_columns(table)
         rows: list[dict[str, str]] = []
         mapped = {col for _name, col in columns}
-        for r in range(start, len(table.rows)):
+        for r in range(0 if head is None else head + 1, len(table.rows)):
             for c in table.rows[r]:
                 if not c.continued and one_line(c.text) and not mapped & set(c.cols):
                     self.rep.unplaced(Where(table=table.index, row=r + 1), one_line(c.text), "部门绩效文本信息只有七栏")
-            entry: dict[str, str] = {}
-            for name, col in columns:
-                cell = table.at(r, col)
-                if cell is None:
-                    continue
-                if name == "一级指标":
-                    if not cell.continued and one_line(cell.text):
-                        entry[name] = one_line(cell.text)
-                        self.out.level1_seen.append(entry[name])
-                    continue
-                if cell.continued:
-                    continue
-                text = block(cell.text)
-                if text:
-                    entry[name] = text
+            entry = self._dept_row(table, r, columns)
             if not any(k != "一级指标" for k in entry):
                 if entry:
                     self.rep.note(Where(table=table.index, row=r + 1), "部门绩效文本信息中的空行未导入")
                 continue
             rows.append({k: entry[k] for k in DEPT_TABLE_FIELDS if k in entry})
         self.out.goals["部门绩效文本信息"] = rows
+
+    def _dept_row(self, table: Table, r: int, columns: list[tuple[str, int]]) -> dict[str, str]:
+        """One row of the department table; 一级指标 merged down counts only where it starts."""
+        entry: dict[str, str] = {}
+        for name, col in columns:
+            cell = table.at(r, col)
+            if cell is None:
+                continue
+            if name == "一级指标":
+                if not cell.continued and one_line(cell.text):
+                    entry[name] = one_line(cell.text)
+                    self.out.level1_seen.append(entry[name])
+                continue
+            if cell.continued:
+                continue
+            text = block(cell.text)
+            if text:
+                entry[name] = text
+        return entry
+
+
+def _dept_columns(table: Table) -> tuple[int | None, list[tuple[str, int]]]:
+    """The header row (the one naming 符号 or 值; None when there is none) and each column's field
+    (labels.yaml 部门表表头, else the field in that position)."""
+    head = next((r for r in range(len(table.rows))
+                 if any(label_of(c.text, "部门表表头") in ("符号", "值") for c in table.rows[r])), None)
+    if head is None:
+        return None, [(name, c.col) for name, c in zip(DEPT_TABLE_FIELDS, table.rows[0])]
+    return head, [(label_of(c.text, "部门表表头") or DEPT_TABLE_FIELDS[i], c.col)
+                  for i, c in enumerate(list(table.rows[head])[: len(DEPT_TABLE_FIELDS)])]

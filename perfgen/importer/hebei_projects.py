@@ -8,23 +8,57 @@ without a header. The table title ("1.见义勇为基金绩效目标表") and th
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from perfgen.importer.docx_reader import Document, Paragraph, Table
 from perfgen.importer.explanation import Explanation
 from perfgen.importer.formats import Format, candidates
-from perfgen.importer.forms import UNIT_RE, FormCells, amount, leftovers, most_common, read_indicators, read_labels
+from perfgen.importer.forms import FormCells, amount, leftovers, most_common, read_indicators, read_labels
 from perfgen.importer.labels import candidates as wordings
-from perfgen.importer.labels import label_of
+from perfgen.importer.labels import label_of, pattern
 from perfgen.importer.normalize import AmountError, key, lines, one_line, parse_percent, wide_to_ascii
 from perfgen.importer.reading import PartReader, table_text
 from perfgen.importer.report import Reporter, Where
 from perfgen.importer.result import ImportedDocument, ImportedProject
 from perfgen.importer.tables import Header, find_header
 
-MONTH_RE = re.compile(r"^(\d{1,2})月(底|末)$")
-SHORT_LINE = re.compile(r"^[^。，；：,;:]{1,15}$")
+
+@dataclass
+class _Reading:
+    """Where the walk through the project part is: what came before the next form."""
+
+    title: tuple[Where, Format, dict[str, str], str] | None = None
+    unit_para: tuple[str, str] | None = None
+    explanation: Explanation | None = None
+    pending: list[Explanation] = field(default_factory=list)   # explanations not yet matched with a table
+    loose: list[tuple[Where, str]] = field(default_factory=list)
+    project: ImportedProject | None = None
+    last_header: tuple[Header, int] | None = None     # the indicator header seen last, and its table width
+    title_fmts: list[str] = field(default_factory=list)
+    previous: str | None = None      # the paragraph just before this one ("" when empty)
+
+
+def _form_unit(table: Table, rows: range, form: FormCells,
+               unit_para: tuple[str, str] | None) -> tuple[str, str | None]:
+    """The form's amount unit and unit line ("单位：万元" in a cell, else the paragraph above)."""
+    unit = "元"
+    unit_line = None
+    for r in rows:
+        for c in table.rows[r]:
+            m = pattern("金额单位").search(one_line(c.text))
+            if m and not c.continued:
+                unit = m.group(1)
+                form.use(c)
+                before = one_line(c.text)[: m.start()].strip()
+                others = [one_line(o.text) for o in table.rows[r] if o is not c and not o.continued and one_line(o.text)]
+                for o in table.rows[r]:
+                    form.use(o)
+                unit_line = before or (others[0] if others else None)
+    if unit_line is None and unit_para is not None:
+        unit_line, unit = unit_para[0] or None, unit_para[1]
+    return unit, unit_line
 
 
 class ProjectsReader(PartReader):
@@ -37,7 +71,7 @@ class ProjectsReader(PartReader):
 
     def table_title(self, text: str) -> tuple[Format, dict[str, str]] | None:
         t = one_line(text)
-        for fmt in candidates(self.L.get("项目表标题"), wordings("项目表标题")):
+        for fmt in candidates(self.L["项目表标题"], wordings("项目表标题")):
             m = fmt.match(t)
             if m and m.get("项目名称"):
                 return fmt, m
@@ -45,111 +79,124 @@ class ProjectsReader(PartReader):
 
     def explanation_title(self, text: str) -> tuple[Format, dict[str, str]] | None:
         t = one_line(text)
-        for fmt in candidates(self.L.get("说明标题"), wordings("说明标题")):
+        for fmt in candidates(self.L["说明标题"], wordings("说明标题")):
             m = fmt.match(t)
             if m and m.get("项目名称"):
                 return fmt, m
         return None
 
     def read_projects(self, blocks: list[Paragraph | Table]) -> None:
-        title: tuple[Where, Format, dict[str, str], str] | None = None
-        unit_para: tuple[str, str] | None = None
-        explanation: Explanation | None = None
-        pending: list[Explanation] = []        # explanations not yet matched with a table
-        loose: list[tuple[Where, str]] = []
-        project: ImportedProject | None = None
-        last_header: tuple[Header, int] | None = None     # the indicator header seen last, and its table width
-        title_fmts: list[str] = []
-        previous: str | None = None      # the paragraph just before this one ("" when empty)
+        st = _Reading()
         for b in blocks:
             if isinstance(b, Paragraph):
-                text = one_line(b.text)
-                before, previous = previous, text
-                if not text:
-                    continue
-                where = Where(paragraph=b.index)
-                tt = self.table_title(text)
-                et = self.explanation_title(text) if tt is None else None
-                um = UNIT_RE.search(text) if tt is None and et is None else None
-                if tt is not None:
-                    title = (where, tt[0], tt[1], text)
-                    explanation = None
-                elif et is not None:
-                    # the office that owns the project (信访办…) is a short line right above the title
-                    office = None
-                    if before and SHORT_LINE.match(before):
-                        if explanation is not None and explanation.last and explanation.last[-1] == before:
-                            office = explanation.pop_last()
-                        elif loose and loose[-1][1] == before:
-                            office = loose.pop()[1]
-                    explanation = Explanation(self, where, text, et[0], et[1], office)
-                    pending.append(explanation)
-                elif um is not None:
-                    unit_para = (text[: um.start()].strip().removeprefix("单位名称：").removeprefix("单位名称:").strip(),
-                                 um.group(1))
-                elif explanation is not None:
-                    explanation.add(where, b.text)
-                else:
-                    loose.append((where, text))
-                continue
-            previous = None
-            header = find_header(b)
-            if header is not None:
-                last_header = (header, b.width)
-            if is_project_form(b):
-                project = self.read_form(b, header, title, unit_para)
-                if title is not None:
-                    title_fmts.append(title[1].fmt)
-                # an explanation right before a form of the same project is that project's explanation;
-                # any other explanation stands for a project of its own (one with no table)
-                own = pending.pop() if pending and _same_name(pending[-1].name, project.name) else None
-                self.out.projects.extend(e.as_project() for e in pending)
-                pending = []
-                if own is not None:
-                    own.attach(project)
-                self.out.projects.append(project)
-                title = None
-                unit_para = None
-                explanation = None
-            elif header is not None and project is not None and not project.indicators:
-                project.indicators = read_indicators(b, header, self.rep)
-            elif header is None and project is not None and project.indicators and last_header \
-                    and last_header[1] == b.width:
-                # the indicator table went on in a table of its own, without repeating the header
-                self.rep.note(Where(table=b.index), f"无表头的表格按上一张指标表的列接在“{project.name}”之后")
-                project.indicators += read_indicators(b, Header(-1, last_header[0].columns), self.rep)
+                self._paragraph(b, st)
             else:
-                self.rep.unplaced(Where(table=b.index), table_text(b), "不是项目绩效目标表，也不是其指标表")
-        for exp in pending:
+                st.previous = None
+                self._table(b, st)
+        for exp in st.pending:
             self.out.projects.append(exp.as_project())
-        for where, text in loose:
+        for where, text in st.loose:
             self.rep.unplaced(where, text, "项目部分中不属于任何项目的文字")
-        if title_fmts:
-            self.found["项目表标题"] = most_common(title_fmts)
+        if st.title_fmts:
+            self.found["项目表标题"] = most_common(st.title_fmts)
         self.finish_projects()
+
+    def _paragraph(self, b: Paragraph, st: _Reading) -> None:
+        """A paragraph between the forms: a table title, an explanation's title or text, a unit line."""
+        text = one_line(b.text)
+        before, st.previous = st.previous, text
+        if not text:
+            return
+        where = Where(paragraph=b.index)
+        tt = self.table_title(text)
+        et = self.explanation_title(text) if tt is None else None
+        um = pattern("金额单位").search(text) if tt is None and et is None else None
+        if tt is not None:
+            st.title = (where, tt[0], tt[1], text)
+            st.explanation = None
+        elif et is not None:
+            st.explanation = Explanation(self, where, text, et[0], et[1], self._office(before, st))
+            st.pending.append(st.explanation)
+        elif um is not None:
+            st.unit_para = (text[: um.start()].strip().removeprefix("单位名称：").removeprefix("单位名称:").strip(),
+                            um.group(1))
+        elif st.explanation is not None:
+            st.explanation.add(where, b.text)
+        else:
+            st.loose.append((where, text))
+
+    @staticmethod
+    def _office(before: str | None, st: _Reading) -> str | None:
+        """The office that owns the project (信访办…): a short line right above the explanation's title."""
+        if not before or not pattern("部门名称行").match(before):
+            return None
+        if st.explanation is not None and st.explanation.last and st.explanation.last[-1] == before:
+            return st.explanation.pop_last()
+        if st.loose and st.loose[-1][1] == before:
+            return st.loose.pop()[1]
+        return None
+
+    def _table(self, b: Table, st: _Reading) -> None:
+        """A project form, its indicator table, or the indicator table going on without a header."""
+        header = find_header(b)
+        if header is not None:
+            st.last_header = (header, b.width)
+        project = st.project
+        if is_project_form(b):
+            self._form(b, header, st)
+        elif header is not None and project is not None and not project.indicators:
+            project.indicators = read_indicators(b, header, self.rep)
+        elif header is None and project is not None and project.indicators and st.last_header \
+                and st.last_header[1] == b.width:
+            # the indicator table went on in a table of its own, without repeating the header
+            self.rep.note(Where(table=b.index), f"无表头的表格按上一张指标表的列接在“{project.name}”之后")
+            project.indicators += read_indicators(b, Header(-1, st.last_header[0].columns), self.rep)
+        else:
+            self.rep.unplaced(Where(table=b.index), table_text(b), "不是项目绩效目标表，也不是其指标表")
+
+    def _form(self, b: Table, header: Header | None, st: _Reading) -> None:
+        project = st.project = self.read_form(b, header, st.title, st.unit_para)
+        if st.title is not None:
+            st.title_fmts.append(st.title[1].fmt)
+        # an explanation right before a form of the same project is that project's explanation;
+        # any other explanation stands for a project of its own (one with no table)
+        own = st.pending.pop() if st.pending and _same_name(st.pending[-1].name, project.name) else None
+        self.out.projects.extend(e.as_project() for e in st.pending)
+        st.pending = []
+        if own is not None:
+            own.attach(project)
+        self.out.projects.append(project)
+        st.title = st.unit_para = st.explanation = None
 
     def read_form(self, table: Table, header: Any, title: tuple[Where, Format, dict[str, str], str] | None,
                   unit_para: tuple[str, str] | None) -> ImportedProject:
         rows = range(header.row if header is not None else len(table.rows))
         form = read_labels(table, rows)
         where = Where(table=table.index)
-        unit = "元"
-        unit_line = None
-        for r in rows:
-            for c in table.rows[r]:
-                m = UNIT_RE.search(one_line(c.text))
-                if m and not c.continued:
-                    unit = m.group(1)
-                    form.use(c)
-                    before = one_line(c.text)[: m.start()].strip()
-                    others = [one_line(o.text) for o in table.rows[r] if o is not c and not o.continued and one_line(o.text)]
-                    for o in table.rows[r]:
-                        form.use(o)
-                    unit_line = before or (others[0] if others else None)
-        if unit_line is None and unit_para is not None:
-            unit_line, unit = unit_para[0] or None, unit_para[1]
+        unit, unit_line = _form_unit(table, rows, form, unit_para)
         name_cell = form.first("项目名称")
-        name = one_line(name_cell.text) if name_cell else ""
+        name = self._form_name(one_line(name_cell.text) if name_cell else "", title, where)
+        p = ImportedProject(name=name, where=where, source=title[3] if title is not None else name, unit_line=unit_line)
+        form.use(name_cell)
+        self._form_code(form, p, where)
+        self._form_amounts(form, unit, p, where)
+        self.complete_budget(p, where)
+        self.read_fund_use(table, rows, form, p)
+        self.read_plan(table, rows, form, p, where)
+        goal_cell = form.first("绩效目标")
+        if goal_cell is not None:
+            form.use(goal_cell)
+            p.goals = lines(goal_cell.text)
+        for cell in leftovers(table, rows, form):
+            if pattern("支出计划节点").match(key(cell.text)) or label_of(cell.text, "表格标签"):
+                continue
+            self.rep.unplaced(Where(table=table.index, row=cell.row + 1), one_line(cell.text), "表中这一格无对应栏目")
+        if header is not None:
+            p.indicators = read_indicators(table, header, self.rep)
+        return p
+
+    def _form_name(self, name: str, title: tuple[Where, Format, dict[str, str], str] | None, where: Where) -> str:
+        """The project's name as the form prints it; the table title's when the form has none."""
         if title is not None:
             tname = title[2]["项目名称"]
             if not name:
@@ -159,17 +206,21 @@ class ProjectsReader(PartReader):
         if not name:
             self.rep.add(where, "没有找到项目名称", "在 YAML 中补上“项目名称”。", severity="error")
             name = f"项目{len(self.out.projects) + 1}"
-        p = ImportedProject(name=name, where=where, source=title[3] if title is not None else name, unit_line=unit_line)
-        form.use(name_cell)
+        return name
+
+    def _form_code(self, form: FormCells, p: ImportedProject, where: Where) -> None:
         code_cell = form.first("项目编码")
-        if code_cell is not None:
-            form.use(code_cell)
-            code = re.sub(r"\s+", "", wide_to_ascii(one_line(code_cell.text)))
-            if code and re.fullmatch(r"[0-9A-Za-z]{1,40}", code):
-                p.code = code
-            elif code:
-                self.rep.add(where, f"项目编码“{code}”含有字母和数字以外的字符，未导入", "项目编码只能是字母和数字，核对后写入 YAML。")
-        zeros: list[str] = []
+        if code_cell is None:
+            return
+        form.use(code_cell)
+        code = re.sub(r"\s+", "", wide_to_ascii(one_line(code_cell.text)))
+        if code and re.fullmatch(r"[0-9A-Za-z]{1,40}", code):
+            p.code = code
+        elif code:
+            self.rep.add(where, f"项目编码“{code}”含有字母和数字以外的字符，未导入", "项目编码只能是字母和数字，核对后写入 YAML。")
+
+    def _form_amounts(self, form: FormCells, unit: str, p: ImportedProject, where: Where) -> None:
+        """预算数, 财政资金, 其他资金 in 元, and how the form prints a zero (金额零值)."""
         for field_name, attr in (("预算数", "total"), ("财政资金", "fiscal"), ("其他资金", "other")):
             cell = form.first(field_name)
             if cell is None:
@@ -178,26 +229,11 @@ class ProjectsReader(PartReader):
             value = amount(cell.text, unit, where, field_name, self.rep)
             setattr(p, attr, value)
             if value is None and not one_line(cell.text):
-                zeros.append("")
+                self.zero_forms.append("")
             elif value == 0:
-                zeros.append(one_line(cell.text))
+                self.zero_forms.append(one_line(cell.text))
             if unit == "万元" and value is not None:
                 p.comments[field_name] = f"原文 {one_line(cell.text)} 万元"
-        self.complete_budget(p, where)
-        self.zero_forms.extend(zeros)
-        self.read_fund_use(table, rows, form, p)
-        self.read_plan(table, rows, form, p, where)
-        goal_cell = form.first("绩效目标")
-        if goal_cell is not None:
-            form.use(goal_cell)
-            p.goals = lines(goal_cell.text)
-        for cell in leftovers(table, rows, form):
-            if MONTH_RE.match(key(cell.text)) or label_of(cell.text, "表格标签"):
-                continue
-            self.rep.unplaced(Where(table=table.index, row=cell.row + 1), one_line(cell.text), "表中这一格无对应栏目")
-        if header is not None:
-            p.indicators = read_indicators(table, header, self.rep)
-        return p
 
     def complete_budget(self, p: ImportedProject, where: Where) -> None:
         if p.total is None:
@@ -242,16 +278,16 @@ class ProjectsReader(PartReader):
 
     def read_plan(self, table: Table, rows: range, form: FormCells, p: ImportedProject, where: Where) -> None:
         for r in rows:
-            months = [c for c in table.rows[r] if MONTH_RE.match(key(c.text))]
+            months = [c for c in table.rows[r] if pattern("支出计划节点").match(key(c.text))]
             if len(months) < 2:
                 continue
             labels: list[str] = []
             decimals: list[int] = []
             for c in months:
-                m = MONTH_RE.match(key(c.text))
+                m = pattern("支出计划节点").match(key(c.text))
                 assert m is not None  # the header row was recognised by this pattern
                 label = f"{int(m.group(1))}月底"
-                if m.group(2) == "末":
+                if key(c.text) != label:
                     self.rep.note(Where(table=table.index, row=r + 1), f"支出计划节点“{key(c.text)}”记为“{label}”")
                 labels.append(label)
                 form.use(c)

@@ -7,7 +7,6 @@ with two columns (含本级和市县 / 含本级); 绩效目标 as 年度总体�
 """
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Any
 
@@ -16,14 +15,13 @@ from perfgen.importer.docx_reader import Document, Paragraph, Table
 from perfgen.importer.formats import candidates
 from perfgen.importer.forms import amount, leftovers, most_common, read_indicators, read_labels
 from perfgen.importer.labels import candidates as wordings
-from perfgen.importer.labels import label_of
+from perfgen.importer.labels import label_of, pattern, words
 from perfgen.importer.normalize import key, lines, one_line
 from perfgen.importer.report import Reporter, Where
 from perfgen.importer.result import ImportedDocument, ImportedProject
 from perfgen.importer.tables import find_header
 
-ATTACHMENT_RE = re.compile(r"^附件\s*\d{0,2}$")
-GOAL_PREFIXES = (("年度总体绩效目标", "goals"), ("年度绩效目标", "goals_local"))
+GOAL_FIELDS = (("年度总体绩效目标", "goals"), ("年度绩效目标", "goals_local"))  # labels.yaml 词语 → project field
 
 
 def is_form(table: Table) -> bool:
@@ -52,9 +50,9 @@ class NingxiaReader:
                 text = one_line(b.text)
                 if not text:
                     continue
-                if ATTACHMENT_RE.match(text):
+                if pattern("附件标记").match(text):
                     marks.append(text)
-                elif text.endswith("绩效目标表"):
+                elif pattern("表名").search(text):
                     titles.append(text)
                 else:
                     self.rep.unplaced(Where(paragraph=b.index), text, "表格之外的文字")
@@ -78,7 +76,7 @@ class NingxiaReader:
         return self.out
 
     def read_title(self, title: str) -> None:
-        fmt = formats.compile_format(self.L.get("表名", "{年度}"))
+        fmt = formats.compile_format(self.L["表名"])
         m = fmt.match(title)
         if m is None:
             self.found["表名"] = formats.format_from_example(title, {"年度": str(self.year)}) or title
@@ -103,7 +101,7 @@ class NingxiaReader:
                 setattr(p, attr, one_line(cell.text) or None)
         unit = "万元"
         for lab_cell, _v in form.values.get("项目资金", []):
-            if "(元)" in key(lab_cell.text):
+            if any(key(w) in key(lab_cell.text) for w in words("以元为单位")):
                 unit = "元"
         for label, attr in (("年度资金总额", "total"), ("财政资金", "fiscal"), ("其他资金", "other")):
             pairs = form.values.get(label, [])
@@ -134,7 +132,7 @@ class NingxiaReader:
                 p.total = Decimal(0)
         self.read_goals(table, rows, form, p)
         for cell in leftovers(table, rows, form):
-            if label_of(cell.text, "表格标签") or key(cell.text) in ("绩效指标",):
+            if label_of(cell.text, "表格标签") or key(cell.text) in {key(w) for w in words("表中小标题")}:
                 continue
             self.rep.unplaced(Where(table=table.index, row=cell.row + 1), one_line(cell.text), "表中这一格无对应栏目")
         if header is not None:
@@ -150,8 +148,9 @@ class NingxiaReader:
                 text_lines = lines(c.text)
                 if not text_lines:
                     continue
-                for prefix, attr in GOAL_PREFIXES:
-                    if text_lines[0].startswith(prefix):
+                for group, attr in GOAL_FIELDS:
+                    prefix = next((w for w in words(group) if text_lines[0].startswith(w)), None)
+                    if prefix is not None:
                         first = text_lines[0][len(prefix):].strip()
                         rest = ([first] if first else []) + text_lines[1:]
                         below = table.at(c.row + 1, c.col)
@@ -173,7 +172,7 @@ class NingxiaReader:
             return
 
     def indicators(self, table: Table, header: Any) -> list[Any]:
-        fmts = candidates(self.L.get("占位标签"), wordings("占位标签"))
+        fmts = candidates(self.L["占位标签"], wordings("占位标签"))
 
         def placeholder(l3: str, value: str) -> bool:
             if value:
@@ -193,7 +192,7 @@ class NingxiaReader:
         return found
 
     def finish(self) -> None:
-        fmts = candidates(self.L.get("项目名称格式"), wordings("项目名称格式"))
+        fmts = candidates(self.L["项目名称格式"], wordings("项目名称格式"))
         best, best_score = None, (-1, -1, -1)
         for f in fmts:
             hits = [f.match(t) for _p, t in self.name_lines]
@@ -206,7 +205,7 @@ class NingxiaReader:
                 m = best.match(text)
                 p.name = (m.get("项目名称") if m else None) or text
         if self.amount_texts:
-            fmt = formats.best_format(self.amount_texts, candidates(self.L.get("金额格式"), wordings("金额格式")))
+            fmt = formats.best_format(self.amount_texts, candidates(self.L["金额格式"], wordings("金额格式")))
             if fmt is not None:
                 self.found["金额格式"] = fmt.fmt
         if self.placeholder_labels:

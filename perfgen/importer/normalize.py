@@ -11,9 +11,12 @@ import re
 import unicodedata
 from decimal import Decimal
 
+from perfgen.importer.labels import INVISIBLE as _INVISIBLE
+from perfgen.importer.labels import key as key
+from perfgen.importer.labels import words
+
 # Full-width digits and Latin letters → ASCII (U+FF10–FF19, FF21–FF3A, FF41–FF5A).
 _WIDE = {c: c - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A)) for c in range(r[0], r[1] + 1)}
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u2009\u202f]+")
 # Characters between which a space is never meaningful in Chinese text.
 _CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u2018-\u201f\u2026\u2014"
@@ -79,16 +82,14 @@ def value_text(text: str) -> str:
     return re.sub(r"\s+", "", text) if re.match(r"^[≥≤<>=]?\s*\d", text) else text
 
 
-def key(text: str) -> str:
-    """A label for comparison: NFKC, no white space, full-width brackets and colons narrowed."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", _INVISIBLE.sub("", text)))
-
 
 class AmountError(ValueError):
     """A cell meant to hold an amount holds something else."""
 
 
-EMPTY_MARKS = ("", "-", "—", "——", "/", "无")
+def _empty(text: str) -> bool:
+    """Is `text` one of the marks for "nothing" (labels.yaml 词语 › 空值)?"""
+    return text in words("空值")
 
 
 def parse_amount(text: str, unit: str = "元") -> Decimal | None:
@@ -99,7 +100,7 @@ def parse_amount(text: str, unit: str = "元") -> Decimal | None:
     """
     t = numeric(text)
     t = re.sub(r"[\s,，]", "", t).lstrip("¥￥")
-    if t in EMPTY_MARKS:
+    if _empty(t):
         return None
     m = re.match(r"^(\d+(?:\.\d+)?)(万元|万|元)?$", t)
     if not m:
@@ -121,7 +122,7 @@ def yuan(amount: Decimal) -> str:
 def parse_percent(text: str) -> tuple[Decimal, int] | None:
     """A spending-plan cell: "25.00%" → (25, 2), "２５％" → (25, 0), "25" → (25, 0), "" → None."""
     t = re.sub(r"\s+", "", numeric(text)).rstrip("%")
-    if t in EMPTY_MARKS:
+    if _empty(t):
         return None
     if not _NUMBER.match(t):
         raise AmountError(text)

@@ -18,7 +18,7 @@ from typing import Any
 
 from perfgen import resources
 from perfgen.errors import Finding, UsageError, UserError
-from perfgen.importer import hebei, ningxia, sniff, xlsx
+from perfgen.importer import hebei, labels, ningxia, sniff, xlsx
 from perfgen.importer.assemble import (
     assign_ids,
     duplicate_codes,
@@ -155,7 +155,13 @@ def validate_planned(root: Path, dept: str, files: list[PlannedFile]) -> list[Fi
 # -- the use case ---------------------------------------------------------------------------------
 
 def import_file(root: Path, options: ImportOptions) -> ImportReport:
-    """Read `options.file`, write (or with dry_run only plan) the department's YAML files."""
+    """Read `options.file`, write (or with dry_run only plan) the department's YAML files, with
+    the workspace's own words (importer/labels.yaml) when it has them."""
+    with labels.using(root):
+        return _import_file(root, options)
+
+
+def _import_file(root: Path, options: ImportOptions) -> ImportReport:
     if len(options.dept) > MAX_ID_CHARS or not ID_RE.match(options.dept):
         raise UsageError(f"部门 id“{options.dept}”不合规", "部门 id 只能用小写英文字母、数字和连字符，"
                          f"不超过 {MAX_ID_CHARS} 个字符，例如 yutian-zfw。")

@@ -17,7 +17,8 @@ from typing import Any
 
 from perfgen.errors import UserError
 from perfgen.importer.docx_reader import Cell, Table
-from perfgen.importer.forms import UNIT_RE, amount, leftovers, read_indicators, read_labels, unit_info
+from perfgen.importer.forms import FormCells, amount, leftovers, read_indicators, read_labels, unit_info
+from perfgen.importer.labels import pattern
 from perfgen.importer.limits import MAX_COLUMNS, MAX_ROWS, REPAIR, open_package
 from perfgen.importer.normalize import key, lines, one_line, wide_to_ascii
 from perfgen.importer.report import Reporter, Where
@@ -209,6 +210,7 @@ def _project_groups(table: Table, header: Header, orphans: list[int]) -> list[tu
 
 
 def read(path: Path, rep: Reporter) -> ImportedDocument:
+    """Every sheet with an indicator header: one project per sheet, or one per project named in a column."""
     out = ImportedDocument(template="", kind="xlsx")
     found_any = False
     for sheet, table in read_sheets(path, rep):
@@ -219,71 +221,96 @@ def read(path: Path, rep: Reporter) -> ImportedDocument:
             continue
         found_any = True
         out.labels_seen.extend(one_line(c.text) for c in table.rows[header.row] if not c.continued)
-        form = read_labels(table, range(header.row))
-        unit = "元"
-        for r in range(header.row):
-            for c in table.rows[r]:
-                m = UNIT_RE.search(one_line(c.text))
-                if m:
-                    unit = m.group(1)
-                    form.use(c)
-        cell = form.first("单位名称")
-        if cell is not None and one_line(cell.text) and "单位名称" not in out.dept:
-            out.dept.update(unit_info(one_line(cell.text)))
-        cell = form.first("单位编码")
-        if cell is not None and one_line(cell.text):
-            out.dept["单位编码"] = wide_to_ascii(one_line(cell.text)).replace(" ", "")
-        for label in ("项目名称", "项目编码", "预算数", "财政资金", "其他资金", "资金用途", "绩效目标", "单位名称",
-                      "单位编码"):
-            form.use(form.first(label))
-        for c in leftovers(table, range(header.row), form):
-            rep.unplaced(Where(sheet=sheet, row=c.row + 1), one_line(c.text), "表头之上的这一格无对应字段")
+        form, unit = _sheet_head(table, header, sheet, out, rep)
         if "项目名称" in header.columns or "项目编码" in header.columns:
-            orphans: list[int] = []
-            groups = _project_groups(table, header, orphans)
-            for r in orphans:
-                text = "、".join(one_line(c.text) for c in table.rows[r] if not c.continued and one_line(c.text))
-                rep.add(Where(sheet=sheet, row=r + 1), f"未导入：“{text[:60]}”（这一行在第一个写明项目名称或编码的行之前，不属于任何项目）",
-                        "在这一行写上项目名称或项目编码后重新导入，或手工写入相应项目的 YAML。", severity="error")
-            for name, code, rows in groups:
-                p = ImportedProject(name=name or code, where=Where(sheet=sheet, row=min(rows) + 1),
-                                    source=f"工作表“{sheet}”", code=wide_to_ascii(code).replace(" ", "") or None)
-                if "预算数" in header.columns:
-                    cell = table.at(min(rows), header.columns["预算数"])
-                    if cell is not None:
-                        p.total = amount(cell.text, unit, Where(sheet=sheet, row=min(rows) + 1), "预算数", rep)
-                p.indicators = read_indicators(table, header, rep, sheet=sheet, only_rows=rows)
-                out.projects.append(p)
-            continue
-        name_cell = form.first("项目名称")
-        p = ImportedProject(name=one_line(name_cell.text) if name_cell else sheet, where=Where(sheet=sheet),
-                            source=f"工作表“{sheet}”")
-        if name_cell is None:
-            rep.note(Where(sheet=sheet), f"工作表中没有“项目名称”，项目名称取工作表名“{sheet}”")
-        code_cell = form.first("项目编码")
-        if code_cell is not None and one_line(code_cell.text):
-            p.code = wide_to_ascii(one_line(code_cell.text)).replace(" ", "")
-        for label, attr in (("预算数", "total"), ("财政资金", "fiscal"), ("其他资金", "other")):
-            cell = form.first(label)
-            if cell is not None:
-                setattr(p, attr, amount(cell.text, unit, Where(sheet=sheet, row=cell.row + 1), label, rep))
-        for label, attr in (("资金用途", "fund_use"), ("绩效目标", "goals")):
-            cell = form.first(label)
-            if cell is not None:
-                setattr(p, attr, lines(cell.text))
-        p.indicators = read_indicators(table, header, rep, sheet=sheet)
-        out.projects.append(p)
+            out.projects.extend(_projects_by_column(table, header, sheet, unit, rep))
+        else:
+            out.projects.append(_sheet_project(table, header, form, sheet, unit, rep))
     if not found_any:
         raise UserError(f"“{path.name}”中没有可识别的指标表",
                         "需要一个表头行写明“二级指标”“三级指标”“指标值”等列名（可在任意一行），每个指标一行。")
     for p in out.projects:
-        if p.total is None:
-            rep.add(p.where, f"项目“{p.name}”没有预算数，记为 0", "在 YAML 的“预算 › 预算数”中填写金额（元）。", severity="error")
-            p.total = Decimal(0)
-        if p.fiscal is None and p.other is None:
-            p.fiscal, p.other = p.total, Decimal(0)
-        elif p.fiscal is None:
-            p.fiscal = p.total - (p.other or Decimal(0))
-        elif p.other is None:
-            p.other = p.total - p.fiscal
+        _complete_amounts(p, rep)
     return out
+
+
+def _sheet_head(table: Table, header: Header, sheet: str, out: ImportedDocument,
+                rep: Reporter) -> tuple[FormCells, str]:
+    """The labelled cells above the header: the amount unit, the unit's name and code."""
+    form = read_labels(table, range(header.row))
+    unit = "元"
+    for r in range(header.row):
+        for c in table.rows[r]:
+            m = pattern("金额单位").search(one_line(c.text))
+            if m:
+                unit = m.group(1)
+                form.use(c)
+    cell = form.first("单位名称")
+    if cell is not None and one_line(cell.text) and "单位名称" not in out.dept:
+        out.dept.update(unit_info(one_line(cell.text)))
+    cell = form.first("单位编码")
+    if cell is not None and one_line(cell.text):
+        out.dept["单位编码"] = wide_to_ascii(one_line(cell.text)).replace(" ", "")
+    for label in ("项目名称", "项目编码", "预算数", "财政资金", "其他资金", "资金用途", "绩效目标", "单位名称",
+                  "单位编码"):
+        form.use(form.first(label))
+    for c in leftovers(table, range(header.row), form):
+        rep.unplaced(Where(sheet=sheet, row=c.row + 1), one_line(c.text), "表头之上的这一格无对应字段")
+    return form, unit
+
+
+def _projects_by_column(table: Table, header: Header, sheet: str, unit: str, rep: Reporter) -> list[ImportedProject]:
+    """A sheet whose rows name their project (项目名称 / 项目编码 columns): one project per group of rows."""
+    orphans: list[int] = []
+    groups = _project_groups(table, header, orphans)
+    for r in orphans:
+        text = "、".join(one_line(c.text) for c in table.rows[r] if not c.continued and one_line(c.text))
+        rep.add(Where(sheet=sheet, row=r + 1), f"未导入：“{text[:60]}”（这一行在第一个写明项目名称或编码的行之前，不属于任何项目）",
+                "在这一行写上项目名称或项目编码后重新导入，或手工写入相应项目的 YAML。", severity="error")
+    projects = []
+    for name, code, rows in groups:
+        p = ImportedProject(name=name or code, where=Where(sheet=sheet, row=min(rows) + 1),
+                            source=f"工作表“{sheet}”", code=wide_to_ascii(code).replace(" ", "") or None)
+        if "预算数" in header.columns:
+            cell = table.at(min(rows), header.columns["预算数"])
+            if cell is not None:
+                p.total = amount(cell.text, unit, Where(sheet=sheet, row=min(rows) + 1), "预算数", rep)
+        p.indicators = read_indicators(table, header, rep, sheet=sheet, only_rows=rows)
+        projects.append(p)
+    return projects
+
+
+def _sheet_project(table: Table, header: Header, form: FormCells, sheet: str, unit: str,
+                   rep: Reporter) -> ImportedProject:
+    """A sheet that is one project: its fields labelled above the indicator header."""
+    name_cell = form.first("项目名称")
+    p = ImportedProject(name=one_line(name_cell.text) if name_cell else sheet, where=Where(sheet=sheet),
+                        source=f"工作表“{sheet}”")
+    if name_cell is None:
+        rep.note(Where(sheet=sheet), f"工作表中没有“项目名称”，项目名称取工作表名“{sheet}”")
+    code_cell = form.first("项目编码")
+    if code_cell is not None and one_line(code_cell.text):
+        p.code = wide_to_ascii(one_line(code_cell.text)).replace(" ", "")
+    for label, attr in (("预算数", "total"), ("财政资金", "fiscal"), ("其他资金", "other")):
+        cell = form.first(label)
+        if cell is not None:
+            setattr(p, attr, amount(cell.text, unit, Where(sheet=sheet, row=cell.row + 1), label, rep))
+    for label, attr in (("资金用途", "fund_use"), ("绩效目标", "goals")):
+        cell = form.first(label)
+        if cell is not None:
+            setattr(p, attr, lines(cell.text))
+    p.indicators = read_indicators(table, header, rep, sheet=sheet)
+    return p
+
+
+def _complete_amounts(p: ImportedProject, rep: Reporter) -> None:
+    """预算数 = 财政资金 + 其他资金: a missing one follows from the others (no 预算数: 0, an error)."""
+    if p.total is None:
+        rep.add(p.where, f"项目“{p.name}”没有预算数，记为 0", "在 YAML 的“预算 › 预算数”中填写金额（元）。", severity="error")
+        p.total = Decimal(0)
+    if p.fiscal is None and p.other is None:
+        p.fiscal, p.other = p.total, Decimal(0)
+    elif p.fiscal is None:
+        p.fiscal = p.total - (p.other or Decimal(0))
+    elif p.other is None:
+        p.other = p.total - p.fiscal

@@ -196,6 +196,8 @@ class WorkspaceSettings:
     default_year: int | None
     department_order: list[str]
     duplex: bool = True   # 双面打印: departments start on odd pages of the volume
+    locality: str = ""    # 地区: named in the volume's title ({地区})
+    volume_layout: dict[str, Any] = field(default_factory=dict)  # templates/volume/layout.yaml (版式)
 
 
 @dataclass

@@ -17,6 +17,7 @@ API for templates and views (see the layout schema for the meaning of each key):
 from __future__ import annotations
 
 import string
+from collections.abc import Sequence
 from typing import Any
 
 from perfgen import safeformat
@@ -115,3 +116,17 @@ def schema_defaults() -> dict[str, Any]:
     Keys without a default (表格行, 部门整体部分 …) mean something by their absence ("print all")."""
     import copy
     return {k: copy.deepcopy(v["default"]) for k, v in schema()["properties"].items() if "default" in v}
+
+
+# 指标组不跨页 (layout) → the merge flag of the row that starts the next group at that level
+KEEP_LEVELS = {"一级指标": "l1_first", "二级指标": "l2_first", "否": None}
+
+
+def keep_flags(rows: Sequence[dict[str, Any]], level: str) -> None:
+    """Set row["keep"]: the row stays on the page of the next one because both belong to the same
+    merged 一级 (or 二级) group, so a merged cell's text never stays behind on the previous page
+    (templates print keep rows with keep-with-next paragraphs). The last row of a group is free; rows
+    without merged 二级 cells (the hebei 部门绩效文本信息 table) are each a group of their own."""
+    flag = KEEP_LEVELS[level]
+    for row, nxt in zip(rows, [*rows[1:], None]):
+        row["keep"] = flag is not None and nxt is not None and not nxt.get(flag, True)

@@ -105,9 +105,10 @@ class CompiledTemplate:
                 pass
         return parts
 
-    def render(self, context: dict[str, Any], title: str, year: int) -> Rendered:
+    def render(self, context: dict[str, Any], title: str, year: int, author: str = "perfgen") -> Rendered:
+        """The document; `title` and `author` go into docProps/core.xml (and so the PDF's metadata)."""
         if self.classic:
-            return self.render_docxtpl(context, title, year)
+            return self.render_docxtpl(context, title, year, author)
         out_parts: dict[str, bytes] = {}
         document = ""
         for name, template in self.parts.items():
@@ -125,11 +126,11 @@ class CompiledTemplate:
             out_parts[name] = xml.encode("utf-8")
         if not document:
             document = dict(self.entries)["word/document.xml"].decode("utf-8")
-        out_parts["docProps/core.xml"] = core_xml(title, year)
+        out_parts["docProps/core.xml"] = core_xml(title, year, author)
         return Rendered(docx=self._zip(out_parts), body=body_of(document).encode("utf-8"),
                         root_tag=root_tag(document), styles_id=self.styles_id)
 
-    def render_docxtpl(self, context: dict[str, Any], title: str, year: int) -> Rendered:
+    def render_docxtpl(self, context: dict[str, Any], title: str, year: int, author: str = "perfgen") -> Rendered:
         """docxtpl's own render (the reference the fast path must equal, tests/test_render_engines.py);
         its table merges may misorder properties, so sort them."""
         from perfgen.render.package import normalize_zip
@@ -139,7 +140,7 @@ class CompiledTemplate:
         root = etree.fromstring(zipfile.ZipFile(io.BytesIO(buf.getvalue())).read("word/document.xml"))
         canonicalize(root)
         xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-        data = normalize_zip(buf.getvalue(), {"word/document.xml": xml, "docProps/core.xml": core_xml(title, year)})
+        data = normalize_zip(buf.getvalue(), {"word/document.xml": xml, "docProps/core.xml": core_xml(title, year, author)})
         document = xml.decode("utf-8")
         return Rendered(docx=data, body=body_of(document).encode("utf-8"), root_tag=root_tag(document),
                         styles_id=self.styles_id)

@@ -28,4 +28,4 @@ def render_department(root: Path, dy: DepartmentYear) -> Rendered:
     dept = dy.department
     path = template_path(root, dept.template)
     template = compiled(path, f"{dept.template}（{path}）", root / CACHE_DIR)
-    return template.render(department_view(dy), f"{dept.name}{dy.year}年预算绩效目标", dy.year)
+    return template.render(department_view(dy), f"{dept.name}{dy.year}年预算绩效目标", dy.year, author=dept.name)

@@ -227,6 +227,17 @@ def static_problems(ast: nodes.Template) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
     for node in ast.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
         found.append((node.lineno, "模板中不能用 {% include %}、{% import %} 或 {% extends %}（模板只能是一个 Word 文件）"))
+    found += _call_problems(ast) + _operator_problems(ast)
+    macros = {m.name: m for m in ast.find_all(nodes.Macro)}
+    for name, macro in macros.items():
+        if any(isinstance(c.node, nodes.Name) and c.node.name == name for c in macro.find_all(nodes.Call)):
+            found.append((macro.lineno, f"宏“{name}”调用了它自己（递归），可能无穷无尽"))
+    return sorted(set(found))
+
+
+def _call_problems(ast: nodes.Template) -> list[tuple[int, str]]:
+    """lipsum(), and range / width methods / width filters with a literal beyond their limit."""
+    found: list[tuple[int, str]] = []
     for call in ast.find_all(nodes.Call):
         fn = call.node
         name = fn.name if isinstance(fn, nodes.Name) else fn.attr if isinstance(fn, nodes.Getattr) else ""
@@ -241,21 +252,25 @@ def static_problems(ast: nodes.Template) -> list[tuple[int, str]]:
         nums = [n for n in map(_const_int, flt.args) if n is not None]
         if flt.name in ("center", "indent", "wordwrap") and nums and max(nums) > MAX_WIDTH:
             found.append((flt.lineno, f"过滤器 {flt.name} 的参数超过上限 {MAX_WIDTH}"))
+    return found
+
+
+def _big_int(node: nodes.Node, limit: int) -> bool:
+    return isinstance(node, nodes.Const) and isinstance(node.value, int) and node.value > limit
+
+
+def _operator_problems(ast: nodes.Template) -> list[tuple[int, str]]:
+    """Division by a literal zero, huge powers, and repetitions that would pass the output limit."""
+    found: list[tuple[int, str]] = []
     for op in ast.find_all((nodes.Pow, nodes.Mul, nodes.Div, nodes.FloorDiv, nodes.Mod)):
         left, right = op.left, op.right
         if isinstance(op, nodes.Div | nodes.FloorDiv | nodes.Mod) and isinstance(right, nodes.Const) and right.value == 0:
             found.append((op.lineno, "除数为零"))
-        elif isinstance(op, nodes.Pow) and isinstance(right, nodes.Const) and isinstance(right.value, int) \
-                and right.value > 64:
+        elif isinstance(op, nodes.Pow) and _big_int(right, 64):
             found.append((op.lineno, "乘方的结果太大"))
-        elif isinstance(op, nodes.Mul) and any(isinstance(x, nodes.Pow) or (isinstance(x, nodes.Const) and
-                                                isinstance(x.value, int) and x.value > MAX_WIDTH) for x in (left, right)):
+        elif isinstance(op, nodes.Mul) and any(isinstance(x, nodes.Pow) or _big_int(x, MAX_WIDTH) for x in (left, right)):
             found.append((op.lineno, "重复的次数太多，结果会超过上限"))
-    macros = {m.name: m for m in ast.find_all(nodes.Macro)}
-    for name, macro in macros.items():
-        if any(isinstance(c.node, nodes.Name) and c.node.name == name for c in macro.find_all(nodes.Call)):
-            found.append((macro.lineno, f"宏“{name}”调用了它自己（递归），可能无穷无尽"))
-    return sorted(set(found))
+    return found
 
 
 def _const_int(node: nodes.Node) -> int | None:

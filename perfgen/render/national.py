@@ -15,7 +15,7 @@ from typing import Any
 
 from perfgen.model.amounts import format_wan, plain
 from perfgen.model.entities import Budget, DepartmentYear, Indicator, Project
-from perfgen.model.layout import fill, number_fields
+from perfgen.model.layout import fill, keep_flags, number_fields
 from perfgen.model.taxonomy import Taxonomy
 
 # Views are plain dicts: Jinja reads {{ q.name }} from a dict key as well, and importing
@@ -90,6 +90,7 @@ def indicator_rows(tax: Taxonomy | None, L: dict[str, Any], *sides: list[Indicat
             cells = [_cell(x[k] if k < len(x) else None, k + 1, not x, L) for x in lists]
             rows.append(View(l1=l1, l2=l2, l1_first=l1 != prev_l1, l2_first=k == 0, cells=cells))
             prev_l1 = l1
+    keep_flags(rows, L["指标组不跨页"])
     return rows
 
 

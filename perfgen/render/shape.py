@@ -18,6 +18,7 @@ ROW = {
     "value": "指标值", "basis": "指标值确定依据", "placeholder": "是否占位行",
     "l1_first": "本行是否开始一段新的一级指标（用于 {% vm r.l1_first %} 纵向合并）",
     "l2_first": "本行是否开始一段新的二级指标（用于 {% vm r.l2_first %}）",
+    "keep": "本行是否与下一行印在同一页（版式“指标组不跨页”：同一合并组内的行）",
 }
 
 EXPLANATION = {
@@ -52,7 +53,8 @@ AMOUNTS = {"total": "总额（万元，按“金额格式”）", "fiscal": "其
 FORM_CELL = {"l3": "三级指标（占位行印“指标N：”）", "value": "指标值", "sign": "符号（指标值分列时）",
              "number": "值（指标值分列时）", "unit": "单位（指标值分列时）", "placeholder": "是否占位行"}
 FORM_ROW = {"l1": "一级指标", "l2": "二级指标", "l1_first": "是否开始新的一级指标（{% vm r.l1_first %}）",
-            "l2_first": "是否开始新的二级指标", "cells": [FORM_CELL]}
+            "l2_first": "是否开始新的二级指标", "keep": "是否与下一行印在同一页（版式“指标组不跨页”）",
+            "cells": [FORM_CELL]}
 NATIONAL = {
     "title": "表名，如“项目支出绩效目标申报表”", "year_line": "年度行，如“（2026年度）”",
     "projects": [{"id": "项目 id", "name": "项目名称", "competent": "主管部门及代码", "implementing": "实施单位",
@@ -82,7 +84,7 @@ DEPARTMENT_VIEW: dict[str, Any] = {
     "subgoals_header": "是否印分项抬头",
     "subgoals_summary": "分项汇总句，如“2025年专项项目12个，项目经费共407.257万元。”",
     "measures": ["工作保障措施"],
-    "dept_rows": [{"l1": "一级指标", "l1_first": "是否开始新的一级指标", "l2": "指标名称", "l3": "指标内容",
+    "dept_rows": [{"l1": "一级指标", "l1_first": "是否开始新的一级指标", "keep": "是否与下一行印在同一页（版式“指标组不跨页”）", "l2": "指标名称", "l3": "指标内容",
                    "sign": "符号", "value": "值", "unit": "单位", "note": "说明"}],
     "special": ["专项资金说明"],
     "has_special": "是否有专项资金部分",
@@ -95,7 +97,9 @@ DEPARTMENT_VIEW: dict[str, Any] = {
 }
 
 VOLUME_VIEW: dict[str, Any] = {
-    "title": "汇编标题", "issuer": "印发单位", "date": "年度（中文数字，如“二〇二五年”）",
+    "title": "汇编标题（perfgen.yaml“标题”）", "title_lines": ["封面标题的各行（版式“封面标题分行”）"],
+    "cover_lines": ["封面下部的各行（版式“封面落款”）"], "contents_title": "目录标题（版式“目录标题”）",
+    "issuer": "印发单位", "locality": "地区", "date": "年度（中文数字，如“二〇二五年”）",
     "toc_marker": "目录的位置（保留这一段）", "departments_marker": "各部门正文的位置（保留这一段）",
 }
 
@@ -104,4 +108,5 @@ OPTIONAL = {("sections", "subgoals"), ("sections", "measures"), ("sections", "de
 
 
 def view_for(template_name: str) -> dict[str, Any]:
-    return VOLUME_VIEW if template_name == "volume" else DEPARTMENT_VIEW
+    from perfgen.resources import VOLUME_TEMPLATE
+    return VOLUME_VIEW if template_name == VOLUME_TEMPLATE else DEPARTMENT_VIEW

@@ -40,7 +40,8 @@ def render_results(root: Path, dy: DepartmentYear) -> dict[str, bytes]:
         path = template_path(root, rules.selfeval_template)
         tpl = compiled(path, f"{rules.selfeval_template}（{path}）", root / CACHE_DIR)
         view = selfeval_view(dy, layout(root, rules.selfeval_template), evaluated)
-        out[f"{dept.id}-自评表.docx"] = tpl.render(view, f"{dept.name}{dy.year}年项目支出绩效自评表", dy.year).docx
+        out[f"{dept.id}-自评表.docx"] = tpl.render(view, f"{dept.name}{dy.year}年项目支出绩效自评表", dy.year,
+                                                  author=dept.name).docx
     if any(r.checkpoints for r in dy.results.values()):
         path = template_path(root, rules.monitoring_template)
         tpl = compiled(path, f"{rules.monitoring_template}（{path}）", root / CACHE_DIR)
@@ -49,5 +50,5 @@ def render_results(root: Path, dy: DepartmentYear) -> dict[str, bytes]:
             monitored = [r for r in _ordered(dy) if any(c.label == label for c in r.checkpoints)]
             view = monitoring_view(dy, L, label, monitored)
             out[f"{dept.id}-监控表-{label}.docx"] = tpl.render(view, f"{dept.name}{dy.year}年绩效运行监控表（{label}）",
-                                                             dy.year).docx
+                                                             dy.year, author=dept.name).docx
     return out

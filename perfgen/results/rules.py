@@ -74,6 +74,29 @@ def _number(v: Any) -> bool:
     return isinstance(v, (int, Decimal)) and not isinstance(v, bool)
 
 
+# kind → (is the value fine?, message, hint) for the plain kinds of _SHAPE
+_KINDS: dict[str, tuple[Any, str, str]] = {
+    "number": (lambda v: _number(v) and v >= 0, "“{key}”应为不小于 0 的数字", "例如 10。"),
+    "switch": (lambda v: isinstance(v, bool), "“{key}”应为 true 或 false", "写 true 或 false。"),
+    "text": (lambda v: isinstance(v, str) and bool(v.strip()), "“{key}”应为文字", "写一段文字。"),
+    "words": (lambda v: isinstance(v, list) and all(isinstance(w, str) for w in v), "“{key}”应为文字列表",
+              "例如 [经费保障, 其他]。"),
+    "numbers": (lambda v: isinstance(v, dict) and all(_number(x) and x >= 0 for x in v.values()),
+                "“{key}”应为“名称: 数字”的映射", "例如 {产出指标: 50, 效益指标: 30}。"),
+}
+
+
+def _bands_problem(value: Any) -> tuple[str, str] | None:
+    ok = isinstance(value, list) and value and all(
+        isinstance(b, dict) and set(b) == {"等级", "不低于"} and isinstance(b["等级"], str) and _number(b["不低于"])
+        for b in value)
+    if not ok:
+        return "“评级”应为列表，每项写“等级”和“不低于”", "例如 - {等级: 优, 不低于: 90}"
+    if [b["不低于"] for b in value] != sorted((b["不低于"] for b in value), reverse=True):
+        return "“评级”各档应按“不低于”从高到低排列", "先写优，最后写差。"
+    return None
+
+
 def _check(doc: yamlsource.YamlDocument, data: Any, shape: dict[str, Any], path: tuple[str | int, ...],
            found: list[Finding]) -> None:
     def add(at: tuple[str | int, ...], message: str, hint: str, key: bool = False) -> None:
@@ -92,24 +115,12 @@ def _check(doc: yamlsource.YamlDocument, data: Any, shape: dict[str, Any], path:
             add(at, f"不认识的键“{key}”", (f"是不是“{close[0]}”？" if close else "") + "可用的键：" + "、".join(shape), key=True)
         elif isinstance(kind, dict):
             _check(doc, value, kind, at, found)
-        elif kind == "number" and not (_number(value) and value >= 0):
-            add(at, f"“{key}”应为不小于 0 的数字", "例如 10。")
-        elif kind == "switch" and not isinstance(value, bool):
-            add(at, f"“{key}”应为 true 或 false", "写 true 或 false。")
-        elif kind == "text" and not (isinstance(value, str) and value.strip()):
-            add(at, f"“{key}”应为文字", "写一段文字。")
-        elif kind == "words" and not (isinstance(value, list) and all(isinstance(w, str) for w in value)):
-            add(at, f"“{key}”应为文字列表", "例如 [经费保障, 其他]。")
-        elif kind == "numbers" and not (isinstance(value, dict) and all(_number(v) and v >= 0 for v in value.values())):
-            add(at, f"“{key}”应为“名称: 数字”的映射", "例如 {产出指标: 50, 效益指标: 30}。")
         elif kind == "bands":
-            ok = isinstance(value, list) and value and all(
-                isinstance(b, dict) and set(b) == {"等级", "不低于"} and isinstance(b["等级"], str) and _number(b["不低于"])
-                for b in value)
-            if not ok:
-                add(at, "“评级”应为列表，每项写“等级”和“不低于”", "例如 - {等级: 优, 不低于: 90}")
-            elif [b["不低于"] for b in value] != sorted((b["不低于"] for b in value), reverse=True):
-                add(at, "“评级”各档应按“不低于”从高到低排列", "先写优，最后写差。")
+            problem = _bands_problem(value)
+            if problem is not None:
+                add(at, *problem)
+        elif not _KINDS[kind][0](value):
+            add(at, _KINDS[kind][1].replace("{key}", str(key)), _KINDS[kind][2])
 
 
 def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:

@@ -137,10 +137,20 @@ def score(results: ProjectResults, taxonomy: Taxonomy | None, rules: ScoringRule
         problems.append(Problem(ev.source, ("全年预算数", "合计"), "全年预算数为 0，无法计算执行率",
                                 "填写调整后的全年预算数（元）。", "results.zero-budget"))
     rate_score = min(rate, rules.rate_cap) / HUNDRED * rules.rate_weight if rate is not None else Decimal(0)
+    effective = _effective_weights(ev.indicators, taxonomy, rules, problems)
+    rows = [_row(item, effective.get(id(item), Decimal(0)), rules, units, problems) for item in ev.indicators]
+    total = rate_score + sum((r.score for r in rows if r.score is not None), Decimal(0))
+    q = Decimal(1).scaleb(-rules.decimals)
+    return Scorecard(rate, rules.rate_weight, rate_score, rows, total, rules.grade_of(total.quantize(q, rounding=ROUND_HALF_UP)),
+                     rules.decimals, problems)
 
+
+def _effective_weights(indicators: list[SelfIndicator], taxonomy: Taxonomy | None, rules: ScoringRules,
+                       problems: list[Problem]) -> dict[int, Decimal]:
+    """Each applicable indicator's share of the indicators' weight (by id of the item)."""
     order = taxonomy.level1_names if taxonomy is not None else []
     classes: dict[str, list[SelfIndicator]] = {}
-    for item in ev.indicators:
+    for item in indicators:
         classes.setdefault(item.goal.level1, []).append(item)
     for level1 in sorted(classes, key=lambda n: order.index(n) if n in order else len(order)):
         if level1 not in rules.class_weights:
@@ -155,7 +165,6 @@ def score(results: ProjectResults, taxonomy: Taxonomy | None, rules: ScoringRule
         sum(weights.values(), Decimal(0))
     live_sum = sum((weights[n] for n in live), Decimal(0))
     scale = pool / live_sum if live_sum else Decimal(0)
-
     effective: dict[int, Decimal] = {}
     for level1, items in classes.items():
         if level1 not in live:
@@ -165,38 +174,37 @@ def score(results: ProjectResults, taxonomy: Taxonomy | None, rules: ScoringRule
         base_sum = sum((base[id(i)] for i in applicable), Decimal(0))
         for i in applicable:
             effective[id(i)] = base[id(i)] * weights[level1] * scale / base_sum if base_sum else Decimal(0)
+    return effective
 
-    rows: list[RowScore] = []
-    for item in ev.indicators:
-        if item.not_applicable:
-            rows.append(RowScore(item, item.goal.level1, Decimal(0), None, "不适用"))
-            continue
-        w = effective.get(id(item), Decimal(0))
-        target = item.goal.value
-        if target is not None and target.quantitative:
-            ratio, kind = _ratio(item, target, rules, units, problems)
-        else:
-            kind = "定性"
-            share = rules.grade_shares.get(item.grade or "")
-            if share is None:
-                choices = "、".join(rules.grade_shares)
-                problems.append(Problem(item.source, ("评价",) if item.grade else (),
-                                        f"定性指标“{item.goal.level3}”{'的评价“' + item.grade + '”不是可选等级' if item.grade else '没有写评价'}",
-                                        f"写“评价: …”，可选：{choices}（得分比例见 rules/scoring.yaml 的“定性评价”）。",
-                                        "results.grade"))
-                ratio = None
-            else:
-                ratio = share / HUNDRED
-        s = ratio * w if ratio is not None else None
-        row = RowScore(item, item.goal.level1, w, s, kind)
-        rows.append(row)
-        q = Decimal(1).scaleb(-rules.decimals)
-        if s is not None and s.quantize(q, rounding=ROUND_HALF_UP) < w.quantize(q, rounding=ROUND_HALF_UP) \
-                and not any(x.strip() for x in item.reason):
-            problems.append(Problem(item.source, (), f"得分（{s.quantize(q, rounding=ROUND_HALF_UP)}）低于分值"
-                                    f"（{w.quantize(q, rounding=ROUND_HALF_UP)}），但没有写偏差原因",
-                                    "填写“偏差原因分析及改进措施”：为什么没有完成，准备怎样改进。", "results.missing-reason"))
-    total = rate_score + sum((r.score for r in rows if r.score is not None), Decimal(0))
+
+def _qualitative_ratio(item: SelfIndicator, rules: ScoringRules, problems: list[Problem]) -> Decimal | None:
+    share = rules.grade_shares.get(item.grade or "")
+    if share is not None:
+        return share / HUNDRED
+    choices = "、".join(rules.grade_shares)
+    problems.append(Problem(item.source, ("评价",) if item.grade else (),
+                            f"定性指标“{item.goal.level3}”{'的评价“' + item.grade + '”不是可选等级' if item.grade else '没有写评价'}",
+                            f"写“评价: …”，可选：{choices}（得分比例见 rules/scoring.yaml 的“定性评价”）。",
+                            "results.grade"))
+    return None
+
+
+def _row(item: SelfIndicator, w: Decimal, rules: ScoringRules, units: DiffSettings, problems: list[Problem]) -> RowScore:
+    """One indicator's score: its weight times how far it was completed."""
+    if item.not_applicable:
+        return RowScore(item, item.goal.level1, Decimal(0), None, "不适用")
+    target = item.goal.value
+    ratio: Decimal | None
+    if target is not None and target.quantitative:
+        ratio, kind = _ratio(item, target, rules, units, problems)
+    else:
+        kind = "定性"
+        ratio = _qualitative_ratio(item, rules, problems)
+    s = ratio * w if ratio is not None else None
     q = Decimal(1).scaleb(-rules.decimals)
-    return Scorecard(rate, rules.rate_weight, rate_score, rows, total, rules.grade_of(total.quantize(q, rounding=ROUND_HALF_UP)),
-                     rules.decimals, problems)
+    if s is not None and s.quantize(q, rounding=ROUND_HALF_UP) < w.quantize(q, rounding=ROUND_HALF_UP) \
+            and not any(x.strip() for x in item.reason):
+        problems.append(Problem(item.source, (), f"得分（{s.quantize(q, rounding=ROUND_HALF_UP)}）低于分值"
+                                f"（{w.quantize(q, rounding=ROUND_HALF_UP)}），但没有写偏差原因",
+                                "填写“偏差原因分析及改进措施”：为什么没有完成，准备怎样改进。", "results.missing-reason"))
+    return RowScore(item, item.goal.level1, w, s, kind)

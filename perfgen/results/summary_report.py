@@ -10,9 +10,9 @@ import html
 import json
 from decimal import Decimal
 
+from perfgen.outline import FORMATS as FORMATS
 from perfgen.results.summary import Line, Summary
 
-FORMATS = ("text", "md", "html", "json")
 _COLORS = ("#2e7d32", "#1565c0", "#ef6c00", "#c62828", "#6d4c41")   # best band first
 
 

@@ -12,13 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from perfgen import resources, safeformat, yamlsource
+from perfgen.errors import SEVERITY_WORDS as SEVERITY_WORDS
 from perfgen.errors import Finding, Severity, UserError
 from perfgen.review.registry import WORDS, Choices, RuleSpec, fits, kind_name
 from perfgen.review.rules import specs
 
 DEFAULT = "default"
-SEVERITY_WORDS: dict[str, Severity] = {"错误": "error", "警告": "warning", "提示": "info",
-                                       "error": "error", "warning": "warning", "info": "info"}
 CRITERIA = ("完整性", "相关性", "适当性", "可行性")
 GRADES = ("优", "良", "中", "差")
 GRADE_FACTS = ("错误", "警告", "提示", "规则", "指标数", "错误指标", "问题指标")

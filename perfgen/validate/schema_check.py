@@ -24,7 +24,7 @@ from perfgen.yamlsource import YamlDocument
 MUST_FILL_PATTERN = "^(?!\\s*待填写)"
 
 ROOT_LABEL = {"workspace": "工作区设置", "department": "部门", "goals": "年度目标", "project": "项目",
-              "results": "结果", "layout": "版式设置", "profile": "指标体系"}
+              "results": "结果", "layout": "版式设置", "profile": "指标体系", "labels": "导入用的文字"}
 
 _TYPE_CN = {"string": "文字", "number": "数字", "integer": "整数", "boolean": "true 或 false",
             "object": "“字段: 值”形式的键值对", "array": "列表（每项以“- ”开头）", "null": "空值"}
