@@ -8,6 +8,8 @@
 - `@pytest.mark.slow` marks the tests that start LibreOffice, node or check-jsonschema, audit every
   output, or fuzz for a minute: `pytest -m "not slow"` is the development loop (under 20 s on 2
   cores, run on every core by pytest-xdist); .ci/run runs everything.
+- Builds do not start LibreOffice for the volume's TOC page numbers (PERFGEN_NO_TOC_PAGES=1, set
+  here for the whole run, subprocesses included): the tests of that feature ask for it themselves.
 - Tests never write into the repository: the shipped workspace is used through a copy (`shipped`),
   and hypothesis keeps no example database.
 """
@@ -36,6 +38,7 @@ CASES = Path(__file__).resolve().parent / "cases"
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
 
 _OPTIONS = {"update_snapshots": False}
+os.environ["PERFGEN_NO_TOC_PAGES"] = "1"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
