@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from perfgen import cache, paths, resources
+from perfgen import build_pdf, cache, paths, resources
 from perfgen.errors import Finding, UserError
 from perfgen.render.package import write_atomic
 
@@ -44,6 +44,9 @@ class BuildOptions:
     jobs: int | None = None  # worker processes; default: the number of cores
     use_cache: bool = True
     keep_going: bool = False  # write what is valid, skip department-years with errors (make -k)
+    # without --pdf too: page numbers for the volume's TOC when LibreOffice is installed (off with
+    # --no-toc-pages or PERFGEN_NO_TOC_PAGES=1)
+    toc_pages: bool = field(default_factory=lambda: os.environ.get("PERFGEN_NO_TOC_PAGES", "") in ("", "0"))
 
 
 @dataclass
@@ -60,6 +63,8 @@ class BuildReport:
     font_substitutes: dict[str, str] = field(default_factory=dict)  # official font -> face in the PDFs
     skipped: list[str] = field(default_factory=list)   # with keep_going: what was not written, and why
     errors: list[Finding] = field(default_factory=list)  # with keep_going: the errors of what was skipped
+    toc_note: str = ""   # why the volume's table of contents has no page numbers, if it has none
+    converted: list[str] = field(default_factory=list)  # documents LibreOffice converted in this build
 
     def summary(self) -> str:
         if self.unchanged:
@@ -71,6 +76,8 @@ class BuildReport:
             parts.append(f"{len(self.pdfs)} 个 PDF（共 {self.pages} 页）")
         parts.append(f"{self.tables} 张绩效目标表")
         text = "，".join(parts) + f"，用时 {self.seconds:.1f} 秒。"
+        if self.toc_note:
+            text += "\n" + self.toc_note
         if self.pdfs and self.font_substitutes:
             from perfgen.render.fonts import describe
             text += "\n" + describe(self.font_substitutes)
@@ -136,7 +143,7 @@ def inputs_fingerprint(root: Path, options: BuildOptions, keep: dict[Path, bytes
     """Everything a build reads, hashed without parsing: equal fingerprints mean equal outputs.
     The bytes of workspace files are kept in `keep` so the loader need not read them again."""
     parts = [cache.code_version().encode(), repr((options.years, options.departments, options.pdf,
-                                                   options.volume, str(options.out))).encode()]
+                                                   options.volume, str(options.out), options.toc_pages)).encode()]
     for base in [root / "departments"] + resources.search_dirs(root, "templates") + \
             resources.search_dirs(root, "profiles"):
         if base.is_dir():
@@ -289,7 +296,7 @@ def _write_documents(root: Path, result: LoadResult, options: BuildOptions, plan
                      progress: Progress) -> None:
     """Render what changed, reuse the rest, write each year's documents and volume."""
     bodies = root / cache.CACHE_DIR / "bodies"
-    pdf_store = cache.Store(root, "pdf") if renders is not None and options.pdf else None
+    pdf_store = cache.Store(root, "pdf") if renders is not None and (options.pdf or options.toc_pages) else None
     fingerprints, reuse, headings, todo = _render_plan(root, result, options, plan, renders, bodies, out_root)
     jobs = options.jobs or os.cpu_count() or 1
     fresh = _render_all(root, result, todo, jobs, progress) if todo else {}
@@ -367,23 +374,81 @@ def _write_year(root: Path, result: LoadResult, options: BuildOptions, year: int
                 chapters: list[Chapter], full_year: bool, report: BuildReport, progress: Progress,
                 pdf_store: cache.Store | None) -> None:
     """The year's volume (when every department of the year is in it) and the PDFs."""
-    from perfgen.render.volume import compose_volume
+    if not (options.volume and full_year):
+        if options.pdf:
+            _pdfs(paths, folder, report, progress, None, options.jobs, pdf_store)
+        return
+    progress(f"{year} 年汇编：{len(chapters)} 个部门")
+    job = _page_job(root, options, paths, report, pdf_store, progress)
+    try:
+        _write_volume(root, result, options, year, folder, paths, chapters, report, progress, pdf_store, job)
+    finally:
+        if job is not None:
+            report.converted.extend(job.converted)
+            job.prune()
+            job.close()
+
+
+def _page_job(root: Path, options: BuildOptions, docs: list[Path], report: BuildReport,
+              pdf_store: cache.Store | None, progress: Progress) -> build_pdf.PdfPages | None:
+    """The conversions that lay out each page once, when they can run; else None (and, without
+    --pdf, the reason the TOC has no page numbers goes into the summary)."""
+    import shutil
+
+    from perfgen.render import pdf as pdfmod
+    if not (options.pdf or options.toc_pages):
+        return None
+    if pdfmod.find_soffice() is None or shutil.which("pdftotext") is None:
+        if not options.pdf:
+            report.toc_note = ("汇编目录未填页码：本机没有 LibreOffice（soffice）或 pdftotext，无法排版计算页码。"
+                               "安装 libreoffice-writer-nogui 和 poppler-utils 后重新生成，或在 Word/WPS 中打开后更新目录。")
+        return None
+    if build_pdf.stampable(docs) is None:
+        return None
+    return build_pdf.PdfPages(root, pdf_store, _pdf_jobs(options.jobs), progress)
+
+
+def _write_volume(root: Path, result: LoadResult, options: BuildOptions, year: int, folder: Path,
+                  paths: list[Path], chapters: list[Chapter], report: BuildReport, progress: Progress,
+                  pdf_store: cache.Store | None, job: build_pdf.PdfPages | None) -> None:
+    from perfgen.render.volume import compose_volume, front_matter
     duplex = result.workspace.settings.duplex
-    if options.volume and full_year:
-        progress(f"{year} 年汇编：{len(chapters)} 个部门")
-        if options.pdf:
-            _pdfs(paths, folder, report, progress, chapters, options.jobs, pdf_store, duplex)
-        volume_bytes, entries = compose_volume(root, year, _volume_title(result, year), result.workspace.settings,
-                                               chapters)
-        write_atomic(folder / "volume.docx", volume_bytes)
-        paths.append(folder / "volume.docx")
-        if options.pdf:
-            missing = [e.text for e in entries if e.page is None]
-            if missing:
-                report.warnings.append(f"目录中有 {len(missing)} 项未能确定页码：{missing[0]}")
-            _volume_pdf(volume_bytes, folder, report, pdf_store)
+    settings = result.workspace.settings
+    title, issuer = _volume_title(result, year), settings.issuer
+    pages = None
+    wholes: dict[str, build_pdf.Whole] = {}
+    if job is not None:
+        # with --pdf the front matter is converted with the departments, for its divider pages
+        early = {"volume-dividers.docx": front_matter(root, year, title, settings, chapters)} if options.pdf else {}
+        pages, wholes = job.department_pages(paths, chapters, early)
+        build_pdf.toc_pages(pages, chapters, duplex)
     elif options.pdf:
-        _pdfs(paths, folder, report, progress, None, options.jobs, pdf_store)
+        _pdfs(paths, folder, report, progress, chapters, options.jobs, pdf_store, duplex)
+    volume_bytes, entries = compose_volume(root, year, title, settings, chapters)
+    write_atomic(folder / "volume.docx", volume_bytes)
+    if options.pdf or pages is not None:
+        missing = [e.text for e in entries if e.page is None]
+        if missing:
+            report.warnings.append(f"目录中有 {len(missing)} 项未能确定页码：{missing[0]}")
+    if options.pdf:
+        from perfgen.render.assemble import final_page_size
+        if job is not None and pages is not None and build_pdf.stampable(paths) == final_page_size(volume_bytes):
+            if not report.font_substitutes:
+                from perfgen.render import fonts
+                report.font_substitutes = fonts.substitutes(fonts.write_config(job.tmp))
+            front = front_matter(root, year, title, settings, chapters)
+            for pdf, n in build_pdf.write_pdfs(
+                    job, paths, chapters, pages, wholes["volume-dividers.docx"], front, volume_bytes, folder,
+                    title, issuer, duplex,
+                    lambda d, data: _cached_pdf(pdf_store, d, data),
+                    lambda d, data, t: _remember_pdf(pdf_store, d, data, t)):
+                report.pdfs.append(pdf)
+                report.pages += n
+        else:
+            if job is not None:   # the department PDFs, numbered by LibreOffice
+                _pdfs(paths, folder, report, progress, None, options.jobs, pdf_store)
+            _volume_pdf(volume_bytes, folder, report, pdf_store)
+    paths.append(folder / "volume.docx")
 
 
 def _result_documents(root: Path, dys: list[DepartmentYear], folder: Path) -> list[Path]:

@@ -75,12 +75,18 @@ def _key() -> bytes:
     return key
 
 
+def code_files() -> list[Path]:
+    """perfgen's source and the data files beside it (fontconfig.xml, word lists such as
+    render/title_words.yaml): what a rendered document may depend on besides the workspace."""
+    package = Path(__file__).resolve().parent
+    return sorted(package.rglob("*.py")) + sorted(package.rglob("*.xml")) + sorted(package.rglob("*.yaml"))
+
+
 @functools.cache
 def code_version() -> str:
     """perfgen's version plus the bytes of its source and schemas: any change invalidates caches."""
-    package = Path(__file__).resolve().parent
     parts = [__version__.encode(), str(_FORMAT).encode()]
-    for path in sorted(package.rglob("*.py")) + sorted(package.rglob("*.xml")):
+    for path in code_files():
         parts.append(path.read_bytes())
     for kind in resources.SCHEMA_KINDS + ("layout",):
         parts.append(resources.schema_path(kind).read_bytes())

@@ -38,7 +38,7 @@ YEAR_RE = re.compile(r"^\d{4}$")
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 DEFAULT_TITLE = "{地区}{年度}年部门预算绩效目标汇编"
-TITLE_FIELDS = ("年度", "地区", "印发单位")  # the fields perfgen.yaml 标题 receives
+TITLE_FIELDS = tuple(resources.schema("workspace")["properties"]["标题"]["x-fields"])  # what 标题 receives
 DEFAULT_ISSUER = "财政局"
 
 
@@ -161,7 +161,7 @@ class _Loader:
     def layout_defaults(self, template: str) -> dict[str, Any] | None:
         """The template's layout: schema defaults, then its layout.yaml (validated as data)."""
         if template not in self._layouts:
-            from perfgen.model.layout import schema_defaults
+            from perfgen.model.layout import complete
             from perfgen.validate import layout_check
             folder = resources.find_named(self.root, "templates", template)
             data = None
@@ -172,8 +172,7 @@ class _Loader:
                     own, problems = layout_check.check_file(doc)
                     self.result.findings.extend(problems)
                     self._layout_keys[template] = list(doc.data) if isinstance(doc.data, dict) else []
-                    data = schema_defaults()
-                    data.update(own)
+                    data = complete(own)
             self._layouts[template] = data
         return self._layouts[template]
 

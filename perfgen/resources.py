@@ -39,26 +39,43 @@ def schema_file(kind: str) -> dict[str, Any]:
 @functools.cache
 def schema(kind: str) -> dict[str, Any]:
     """The schema with every local `$ref` replaced by its definition (the referring node's own keys,
-    such as its title, win), so code walking properties/items sees each field's whole description."""
+    such as its title, win), so code walking properties/items sees each field's whole description.
+
+    A reference to a sibling schema (a department's 版式 → layout.schema.json) is left out: 版式 is
+    checked against the layout by validate/layout_check, which knows the department's template."""
     raw = schema_file(kind)
     inlined: dict[str, Any] = inline_refs(raw, raw)
     return inlined
 
 
-def inline_refs(node: Any, root: dict[str, Any]) -> Any:
-    """`{"$ref": "#/$defs/X", "title": …}` → the definition of X merged under the node's own keys."""
+@functools.cache
+def editor_schema(kind: str) -> dict[str, Any]:
+    """schema(kind) with the sibling schemas it refers to inlined too: what a workspace's editor
+    reads (one file per schema, so hover and completion inside 版式 show the layout's keys)."""
+    raw = schema_file(kind)
+    inlined: dict[str, Any] = inline_refs(raw, raw, siblings=True)
+    return inlined
+
+
+def inline_refs(node: Any, root: dict[str, Any], siblings: bool = False) -> Any:
+    """`{"$ref": "#/$defs/X", "title": …}` → the definition of X merged under the node's own keys;
+    with `siblings`, `{"$ref": "layout.schema.json"}` (a sibling schema file) → that whole schema."""
     if isinstance(node, list):
-        return [inline_refs(v, root) for v in node]
+        return [inline_refs(v, root, siblings) for v in node]
     if not isinstance(node, dict):
         return node
-    out = {k: inline_refs(v, root) for k, v in node.items() if k != "$ref"}
+    out = {k: inline_refs(v, root, siblings) for k, v in node.items() if k != "$ref"}
     ref = node.get("$ref")
     if isinstance(ref, str) and ref.startswith("#/"):
         target: Any = root
         for step in ref[2:].split("/"):
             target = target[step]
-        for k, v in inline_refs(target, root).items():
+        for k, v in inline_refs(target, root, siblings).items():
             out.setdefault(k, v)
+    elif siblings and isinstance(ref, str) and ref.endswith(".schema.json") and "/" not in ref:
+        for k, v in editor_schema(ref[:-len(".schema.json")]).items():
+            if k not in ("$schema", "$id"):
+                out.setdefault(k, v)
     return out
 
 

@@ -45,6 +45,16 @@ FOOTER_PT = 14    # 4号
 # which Word and LibreOffice both honour.
 LINE_TWIPS = 579
 LETTER_SPACING_TWIPS = -5   # w:spacing in rPr, in twentieths of a point
+PAGE_WIDTH_MM, LEFT_MM, RIGHT_MM = 210, 28, 26
+TEXT_WIDTH_MM = PAGE_WIDTH_MM - LEFT_MM - RIGHT_MM   # 156 mm
+# How many title characters fit a line: long titles are broken into balanced lines at word
+# boundaries by the template filter title_break (perfgen/render/titles.py), which needs the measure.
+TITLE_MEASURE = round(TEXT_WIDTH_MM / 25.4 * 72 / (TITLE_PT + LETTER_SPACING_TWIPS / 20), 2)
+
+
+def title(expr: str) -> str:
+    """A title's tag: its text broken into balanced lines when wider than the text block."""
+    return "{{ " + expr + f"|title_break({TITLE_MEASURE}) }}}}"
 
 
 # -- styles -----------------------------------------------------------------------------------
@@ -257,9 +267,9 @@ def _page_number(paragraph) -> None:
 
 def setup_page(doc) -> None:
     section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.page_width, section.page_height = Mm(PAGE_WIDTH_MM), Mm(297)
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    section.left_margin, section.right_margin = Mm(LEFT_MM), Mm(RIGHT_MM)
     section.header_distance, section.footer_distance = Mm(15), Mm(25)
     doc.settings.odd_and_even_pages_header_footer = True
     odd = section.footer.paragraphs[0]
@@ -483,16 +493,21 @@ def hebei_project_table(doc) -> None:
 
 def hebei_dept_table(doc) -> None:
     widths = [22.5, 26, 26, 13, 14, 25, 29.5]   # 一级指标 on one line (see HEBEI_B)
-    t = table(doc, 4, widths)
+    t = table(doc, 8, widths)
     head = ("", "", "", "符号", "值", "单位（文字描述）", "")
     for cell, text in zip(t.rows[0].cells, head):
         _cell_text(cell, text, "PG Cell Head")
     _set_row(t.rows[0], header=True, cant_split=False)
-    loop_rows(t, 1, "{%tr for r in dept_rows %}", "{%tr endfor %}")
-    row = t.rows[2].cells
-    _cell_text(row[0], "{% vm r.l1_first %}{{ r.l1 }}")
-    for cell, field in zip(row[1:], ("l2", "l3", "sign", "value", "unit", "note")):
-        _cell_text(cell, f"{{{{ r.{field}|lines }}}}", "PG Cell Left" if field in ("l2", "l3", "note") else "PG Cell")
+    _cell_text(t.rows[1].cells[0], "{%tr for r in dept_rows %}")
+
+    def data(r) -> None:
+        row = r.cells
+        _cell_text(row[0], "{% vm r.l1_first %}{{ r.l1 }}")
+        for cell, field in zip(row[1:], ("l2", "l3", "sign", "value", "unit", "note")):
+            _cell_text(cell, f"{{{{ r.{field}|lines }}}}", "PG Cell Left" if field in ("l2", "l3", "note") else "PG Cell")
+
+    indicator_row_pair(t, 2, data)   # a merged 一级 group keeps together (layout 指标组不跨页)
+    _cell_text(t.rows[7].cells[0], "{%tr endfor %}")
 
 
 def hebei_goals(doc) -> None:
@@ -535,7 +550,7 @@ def hebei_project(doc) -> None:
     tag(doc, "{%p else %}")
     para(doc, "{{ e.office }}", "PG Office")
     tag(doc, "{%p endif %}")
-    para(doc, "{{ e.title }}", "PG Explanation Title")
+    para(doc, title("e.title"), "PG Explanation Title")
     para(doc, "一、项目基本情况", "PG Heading 1")
     para(doc, "（一）项目概况", "PG Heading 2")
     lines(doc, "e.overview")
@@ -569,7 +584,7 @@ def part_heading(doc):
     name = p.add_run()
     name.style = doc.styles["PG Part Name Char"]
     name.add_break()
-    name.add_text("{{ part.name }}")
+    name.add_text(title("part.name"))
     p.add_run("{% endif %}")
     return p
 
@@ -577,7 +592,7 @@ def part_heading(doc):
 def hebei(doc) -> None:
     """The structure comes from the layout: title line, then each 部分 (layout 部分) in order."""
     tag(doc, "{%p if doc_title %}")
-    para(doc, "{{ doc_title }}", "PG Title")
+    para(doc, title("doc_title"), "PG Title")
     tag(doc, "{%p endif %}")
     tag(doc, "{%p for part in parts %}")
     # the part heading starts a page, except the first part's
@@ -652,7 +667,7 @@ def indicator_row_pair(t, first: int, fill) -> None:
 def ningxia(doc) -> None:
     tag(doc, "{%p for p in projects %}")
     para(doc, "{{ L.附件标记 }}", "PG Attachment")
-    para(doc, "{{ title }}", "PG Title")
+    para(doc, title("title"), "PG Title")
     t = table(doc, 7, NINGXIA)
     r = t.rows
 

@@ -141,13 +141,13 @@ def _title(mt: ModuleType, doc: Any, in_loop: bool) -> None:
     """Form title and （YYYY年度）; in a loop every form after the first starts a page."""
     if in_loop:
         mt.tag(doc, "{%p if loop.first %}")
-        first = mt.para(doc, "{{ national.title }}", "PG Form Title")
+        first = mt.para(doc, mt.title("national.title"), "PG Form Title")
         first.paragraph_format.page_break_before = False
         mt.tag(doc, "{%p else %}")
-        mt.para(doc, "{{ national.title }}", "PG Form Title")
+        mt.para(doc, mt.title("national.title"), "PG Form Title")
         mt.tag(doc, "{%p endif %}")
     else:
-        first = mt.para(doc, "{{ national.title }}", "PG Form Title")
+        first = mt.para(doc, mt.title("national.title"), "PG Form Title")
         first.paragraph_format.page_break_before = False
     mt.para(doc, "{{ national.year_line }}", "PG Form Year")
 

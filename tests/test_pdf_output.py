@@ -251,13 +251,24 @@ def test_no_hebei_form_is_torn_from_its_indicator_table(pdf_build: Path, doc: st
 
 # -- the volume: metadata and bookmarks ----------------------------------------------------------
 
-def _outline_titles(pdf: Path) -> list[str]:
-    """Bookmark titles LibreOffice wrote (uncompressed outline items, UTF-16 hex strings)."""
-    data = pdf.read_bytes()
-    titles = []
-    for m in re.finditer(rb"/Title\s*<([0-9A-Fa-f]+)>", data):
-        titles.append(bytes.fromhex(m.group(1).decode()).decode("utf-16"))
-    return titles
+def _outline(pdf: Path) -> list[tuple[int, str, int]]:
+    """(level, title, 0-based page) of each bookmark."""
+    from pypdf import PdfReader
+    reader = PdfReader(pdf)
+    out: list[tuple[int, str, int]] = []
+
+    def walk(items: list, level: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, level + 1)
+            else:
+                out.append((level, item.title, reader.get_destination_page_number(item)))
+    walk(reader.outline, 1)
+    return out
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
 
 
 @pytest.mark.slow
@@ -265,14 +276,54 @@ def _outline_titles(pdf: Path) -> list[str]:
 def test_volume_pdf_has_title_author_and_a_bookmark_per_department_and_part(pdf_build: Path) -> None:
     from perfgen.load import load_workspace
     ws = load_workspace(pdf_build.parent).workspace
-    info = subprocess.run(["pdfinfo", str(pdf_build / "2022/volume.pdf")], capture_output=True, text=True,
-                          check=True).stdout
-    assert re.search(r"^Author:\s+" + re.escape(ws.settings.issuer) + "$", info, re.M), info
-    assert re.search(r"^Title:\s+.*2022.*汇编", info, re.M), info
-    titles = _outline_titles(pdf_build / "2022/volume.pdf")
-    names = [d.name for d in ws.departments.values() if 2022 in d.years]
-    assert names and all(n in titles for n in names), titles
-    assert {"第一部分 部门整体绩效目标", "第二部分 专项资金绩效目标"} <= set(titles), titles   # whole part headings
+    for year in (2022, 2026):
+        volume = pdf_build / f"{year}/volume.pdf"
+        info = subprocess.run(["pdfinfo", str(volume)], capture_output=True, text=True, check=True).stdout
+        assert re.search(r"^Author:\s+" + re.escape(ws.settings.issuer) + "$", info, re.M), info
+        assert re.search(rf"^Title:\s+.*{year}.*汇编", info, re.M), info
+        pages = [_squash(p) for p in pdfmod.page_texts(volume)]
+        outline = _outline(volume)
+        depts = sorted((d for d in ws.departments.values() if year in d.years), key=lambda d: d.id)
+        assert [t for level, t, _ in outline if level == 1] == [d.name for d in depts], outline
+        for level, title, page in outline:   # each bookmark points at the page that starts with its heading
+            if level == 1:
+                assert pages[page].startswith(_squash(title)), (title, pages[page][:40])
+            else:
+                assert pages[page].startswith(_squash(title.split(" ")[0])), (title, pages[page][:40])
+    parts = [t for level, t, _ in _outline(pdf_build / "2022/volume.pdf") if level == 2]
+    assert parts == ["第一部分 部门整体绩效目标", "第二部分 专项资金绩效目标", "第三部分 预算项目绩效目标"], parts
+
+
+@pytest.mark.slow
+@needs_lo
+def test_department_pdfs_carry_title_and_author(pdf_build: Path) -> None:
+    from pypdf import PdfReader
+    meta = PdfReader(pdf_build / "2021/shanhaiguan-zfw.pdf").metadata
+    core = zipfile.ZipFile(pdf_build / "2021/shanhaiguan-zfw.docx").read("docProps/core.xml").decode()
+    assert meta is not None and meta.title and f"<dc:title>{meta.title}</dc:title>" in core
+    assert meta.author and f"<dc:creator>{meta.author}</dc:creator>" in core
+
+
+@pytest.mark.slow
+@needs_lo
+def test_page_numbers_run_on_through_the_volume_and_each_department_starts_at_1(pdf_build: Path) -> None:
+    volume = pdf_build / "2026/volume.pdf"     # two departments
+    numbers = [_footer_number(p) for p in pdfmod.page_texts(volume)]
+    first = numbers.index(1)
+    assert all(n is None for n in numbers[:first])          # cover and contents: no page number
+    numbered = [(i, n) for i, n in enumerate(numbers) if n is not None]
+    # every numbered page shows its place in the volume; the only pages without are blank pages
+    assert all(n == i - first + 1 for i, n in numbered), numbered
+    texts = pdfmod.page_texts(volume)
+    assert all(not texts[i].strip() for i, n in enumerate(numbers[first:], first) if n is None)
+    for dept in ("shili-xiangmu", "shili-zhengti"):
+        own = [_footer_number(p) for p in pdfmod.page_texts(pdf_build / f"2026/{dept}.pdf")]
+        assert own == list(range(1, len(own) + 1)), (dept, own)
+
+
+def _footer_number(text: str) -> int | None:
+    m = re.findall(r"—\s*(\d+)\s*—", text)
+    return int(m[-1]) if m else None
 
 
 # -- PDFs are cached like the .docx outputs ------------------------------------------------------
@@ -295,7 +346,9 @@ def test_only_changed_documents_are_converted_again(tmp_path: Path, monkeypatch:
     project.write_text(project.read_text(encoding="utf-8").replace(
         "绩效目标: 为政法业务顺利开展提供车辆保证", "绩效目标: 为政法业务顺利开展及时提供车辆保证"), encoding="utf-8")
     report = build(ws, options)
-    assert sorted(converted) == ["shanhaiguan-zfw.docx", "volume.docx"]
+    # the changed department once (its pages, numbered twice: its PDF, the volume), and the volume's
+    # front matter only if its TOC numbers moved; never volume.docx, never another department
+    assert converted[0] == "shanhaiguan-zfw.docx" and set(converted[1:]) <= {"volume-front.docx"}, converted
     assert len(report.pdfs) >= 4 and all(p.is_file() for p in report.pdfs)   # + 自评表/监控表 PDFs
     assert "及时提供车辆保证" in "".join(pdfmod.page_texts(ws / "build/2021/shanhaiguan-zfw.pdf")).replace("\n", "")
     converted.clear()
@@ -345,3 +398,47 @@ def test_duplex_volume_starts_every_department_on_an_odd_page_and_the_toc_says_s
     (ws / "perfgen.yaml").write_text((ws / "perfgen.yaml").read_text(encoding="utf-8") + "\n双面打印: false\n"
                                      if (ws / "perfgen.yaml").exists() else "双面打印: false\n", encoding="utf-8")
     assert not load_workspace(ws).workspace.settings.duplex
+
+
+# -- TOC page numbers without --pdf --------------------------------------------------------------
+
+def _toc_numbers(docx: Path) -> list[tuple[str, str]]:
+    """(entry, page number) of each TOC entry of a volume .docx."""
+    document = zipfile.ZipFile(docx).read("word/document.xml").decode()
+    out = []
+    for p in re.findall(r"<w:p>(?:(?!</w:p>).)*?w:anchor=\"_Toc_perfgen_[^\"]*\".*?</w:p>", document, re.S):
+        texts = re.findall(r"<w:t[^>]*>([^<]*)</w:t>", p)
+        out.append((texts[0], texts[-1] if len(texts) > 1 else ""))
+    return out
+
+
+@pytest.mark.slow
+@needs_lo
+def test_volume_docx_has_toc_page_numbers_without_pdf_and_a_later_pdf_converts_no_department_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ws = copy_shipped(tmp_path)
+    report = build(ws, BuildOptions(out=ws / "build", years=[2022], toc_pages=True))
+    assert not report.pdfs and "汇编目录未填页码" not in report.summary()
+    entries = _toc_numbers(ws / "build/2022/volume.docx")
+    assert entries and all(n.isdigit() for _, n in entries), entries
+    assert entries[0][1] == "1"
+    # without the page numbers (--no-toc-pages) the same entries are blank: the numbers came from the layout
+    build(ws, BuildOptions(out=ws / "plain", years=[2022], toc_pages=False))
+    assert [n for _, n in _toc_numbers(ws / "plain/2022/volume.docx")] == [""] * len(entries)
+    converted: list[str] = []
+    real = pdfmod.convert_to_pdf
+
+    def spy(files, outdir, timeout=900, jobs=1):
+        converted.extend(f.name for f in files)
+        return real(files, outdir, timeout, jobs)
+
+    monkeypatch.setattr(pdfmod, "convert_to_pdf", spy)
+    build(ws, BuildOptions(out=ws / "build", years=[2022], pdf=True))
+    # the departments' pages came from the cache; converted now: the front matter and, once per
+    # template, the number sheet
+    assert sorted(c for c in converted if not c.startswith("sheet-")) == ["volume-dividers.docx",
+                                                                         "volume-front.docx"], converted
+    pages = [re.sub(r"\s+", "", p) for p in pdfmod.page_texts(ws / "build/2022/volume.pdf")]
+    front = next(i for i, p in enumerate(pages) if re.search(r"—1—$", p))
+    for entry, n in entries:   # each TOC number is the page its heading is on
+        assert re.sub(r"\s+", "", entry.split(" ")[0]) in pages[front + int(n) - 1], (entry, n)

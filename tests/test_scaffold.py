@@ -6,6 +6,7 @@ and build. Files people read (the skeletons, the command output) are snapshot-te
 """
 from __future__ import annotations
 
+import copy
 import fnmatch
 import json
 import re
@@ -22,6 +23,7 @@ from perfgen import resources
 from perfgen.cli.app import cli
 from perfgen.load import load_workspace
 from perfgen.model.taxonomy import taxonomy_from_data
+from perfgen.scaffold.editor_checks import annotate
 from perfgen.scaffold.files import SCHEMA_FILES
 from perfgen.validate.placeholders import CODE, PLACEHOLDER
 
@@ -129,7 +131,8 @@ def test_a_blank_reports_itself_not_the_rule_it_breaks(tmp_path: Path) -> None:
 def test_init_writes_a_workspace_editors_and_ci_understand(tmp_path: Path) -> None:
     root = scaffold(tmp_path / "ws")
     for rel in ("perfgen.yaml", "departments", ".gitignore", ".vscode/settings.json", ".vscode/extensions.json",
-                ".github/workflows/perfgen.yml", *(f"schemas/{k}.schema.json" for k in resources.SCHEMA_KINDS)):
+                ".github/workflows/perfgen.yml", *(f"schemas/{k}.schema.json" for k in resources.SCHEMA_KINDS),
+                "schemas/layout.schema.json"):
         assert (root / rel).exists(), rel
     assert "build/" in (root / ".gitignore").read_text(encoding="utf-8").split("\n")
     # every modeline points at the workspace's schema for that file (a project: its profile's),
@@ -140,10 +143,14 @@ def test_init_writes_a_workspace_editors_and_ci_understand(tmp_path: Path) -> No
         kind = next(k for k, glob in SCHEMA_FILES.items() if fnmatch.fnmatch(rel, glob) and rel.count("/") == glob.count("/"))
         first = path.read_text(encoding="utf-8").split("\n")[0]
         target = (path.parent / first.removeprefix("# yaml-language-server: $schema=")).resolve()
-        name = "project.common.schema.json" if kind == "project" else f"{kind}.schema.json"
+        name = f"{kind}.common.schema.json" if kind in ("project", "goals") else f"{kind}.schema.json"
         assert target == (root / "schemas" / name).resolve(), rel
-        if kind != "project":  # the shipped schema, $refs inlined (the editor's completion needs them so)
-            assert json.loads(target.read_text(encoding="utf-8")) == resources.schema(kind)
+        if kind not in ("project", "goals"):  # the shipped schema, $refs inlined (the editor's completion needs them so),
+            # the layout's too (版式)
+            # (the editor's additions from perfgen's own rules: scaffold/editor_checks.py)
+            written = json.loads(target.read_text(encoding="utf-8"))
+            assert written == annotate(copy.deepcopy(resources.editor_schema(kind)), kind, root)
+            assert written["properties"].keys() == resources.editor_schema(kind)["properties"].keys()
             assert "$ref" not in target.read_text(encoding="utf-8")
         globs = settings[f"./schemas/{name}"]
         assert any(fnmatch.fnmatch("/" + rel, g) for g in globs), (rel, globs)
@@ -199,7 +206,8 @@ def test_init_notes_a_stale_schema_copy(tmp_path: Path) -> None:
     r = run("--root", str(root), "validate")
     assert "schemas/project.schema.json" in r.output and "perfgen schemas" in r.output
     run("--root", str(root), "schemas", ok=True)
-    assert json.loads((root / "schemas/project.schema.json").read_text(encoding="utf-8")) == resources.schema("project")
+    assert json.loads((root / "schemas/project.schema.json").read_text(encoding="utf-8")) == \
+        annotate(copy.deepcopy(resources.editor_schema("project")), "project", root)
     assert "0 个警告" in run("--root", str(root), "validate").output
 
 
@@ -323,3 +331,29 @@ def test_new_scaffolds_for_the_chosen_form(tmp_path: Path, template: str, absent
     fill_in(root)
     assert [f.format() for f in load_workspace(root).findings] == []
     assert run("--root", str(root), "build", "-q").exit_code == 0
+
+
+def test_a_copied_template_layout_names_the_workspace_layout_schema(tmp_path: Path) -> None:
+    """`perfgen template copy`: the copy's layout.yaml has the modeline (even when its source had none),
+    and a workspace whose schemas/ predate the layout schema gets it, so the keys hover in Chinese."""
+    root = scaffold(tmp_path / "ws")
+    (root / "schemas/layout.schema.json").unlink()
+    r = CliRunner().invoke(cli, ["--root", str(root), "template", "copy", "hebei", "--as", "hebei-a"])
+    assert r.exit_code == 0, r.output
+    layout = root / "templates/hebei-a/layout.yaml"
+    first = layout.read_text(encoding="utf-8").split("\n")[0]
+    assert first == "# yaml-language-server: $schema=../../schemas/layout.schema.json"
+    schema = root / "schemas/layout.schema.json"
+    assert (layout.parent / first.split("=", 1)[1]).resolve() == schema.resolve()
+    assert json.loads(schema.read_text(encoding="utf-8")) == annotate(copy.deepcopy(resources.editor_schema("layout")),
+                                                                      "layout", root)
+    layout.write_text("\n".join(layout.read_text(encoding="utf-8").split("\n")[1:]), encoding="utf-8")
+    r = CliRunner().invoke(cli, ["--root", str(root), "template", "copy", "hebei-a", "--as", "hebei-b"])
+    assert r.exit_code == 0, r.output
+    assert (root / "templates/hebei-b/layout.yaml").read_text(encoding="utf-8").split("\n")[0] == first
+    # the copies are allowed templates in the editor's department schema
+    department = json.loads((root / "schemas/department.schema.json").read_text(encoding="utf-8"))
+    assert {"hebei-a", "hebei-b", "hebei"} <= set(department["properties"]["模板"]["enum"])
+    layout.write_text("\n".join(layout.read_text(encoding="utf-8").split("\n")[1:]), encoding="utf-8")
+    r = CliRunner().invoke(cli, ["--root", str(root), "schemas", "--modelines"])
+    assert "templates/hebei-a/layout.yaml" in r.output  # `perfgen schemas --modelines` fixes them too

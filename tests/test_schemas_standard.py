@@ -40,6 +40,14 @@ def _schema_for(path: Path) -> Path:
 SCHEMAS = sorted((ROOT / "schemas").glob("*.schema.json"))
 
 
+def _registry() -> object:
+    """Every schema by its $id, so a data schema's `$ref: layout.schema.json` (版式) resolves, as it
+    does for check-jsonschema (beside the file) and ajv (addSchema)."""
+    from referencing import Registry, Resource
+    resources = [Resource.from_contents(json.loads(p.read_text(encoding="utf-8"))) for p in SCHEMAS]
+    return Registry().with_resources((r.id(), r) for r in resources)
+
+
 @pytest.mark.parametrize("schema", SCHEMAS, ids=[p.name for p in SCHEMAS])
 def test_each_schema_is_a_valid_2020_12_schema(schema: Path) -> None:
     data = json.loads(schema.read_text(encoding="utf-8"))
@@ -50,11 +58,13 @@ def test_python_jsonschema_accepts_every_shipped_file() -> None:
     bad = []
     for path, _ in _shipped():
         schema = json.loads(_schema_for(path).read_text(encoding="utf-8"))
-        errors = list(jsonschema.Draft202012Validator(schema).iter_errors(yaml.safe_load(path.read_text("utf-8"))))
+        validator = jsonschema.Draft202012Validator(schema, registry=_registry())
+        errors = list(validator.iter_errors(yaml.safe_load(path.read_text("utf-8"))))
         bad += [f"{path.relative_to(ROOT)}: {e.message}" for e in errors]
     assert bad == []
 
 
+@pytest.mark.slow  # starts check-jsonschema per schema
 def test_check_jsonschema_accepts_every_shipped_file() -> None:
     exe = shutil.which("check-jsonschema")
     assert exe, "check-jsonschema is in the test extra (pip install -e '.[test]')"
@@ -62,16 +72,24 @@ def test_check_jsonschema_accepts_every_shipped_file() -> None:
     for path, _ in _shipped():
         by_schema.setdefault(_schema_for(path), []).append(str(path))
     for schema, files in by_schema.items():
-        proc = subprocess.run([exe, "--schemafile", str(schema), *files], capture_output=True, text=True)
+        # the base URI is the file (not the $id on perfgen.dev), so `$ref: layout.schema.json` is read
+        # from beside it; workspace copies written by `perfgen schemas` have every $ref inlined
+        proc = subprocess.run([exe, "--schemafile", str(schema), "--base-uri", schema.as_uri(), *files],
+                              capture_output=True, text=True)
         assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 AJV_SCRIPT = r"""
 const Ajv2020 = require("ajv/dist/2020").default;
 const fs = require("fs");
+const path = require("path");
 const [schemaFile, keywords, ...dataFiles] = process.argv.slice(2);
 const ajv = new Ajv2020({strict: true, allowUnionTypes: true, allErrors: true, strictRequired: false});
 ajv.addVocabulary(JSON.parse(keywords));
+const dir = path.dirname(schemaFile);  // the schemas a data schema refers to (版式 → layout.schema.json)
+for (const f of fs.readdirSync(dir)) {
+  if (f.endsWith(".schema.json") && path.join(dir, f) !== schemaFile) ajv.addSchema(JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")));
+}
 const validate = ajv.compile(JSON.parse(fs.readFileSync(schemaFile, "utf8")));
 let bad = 0;
 for (const f of dataFiles) {
@@ -81,6 +99,7 @@ process.exit(bad ? 1 : 0);
 """
 
 
+@pytest.mark.slow  # starts node
 def test_ajv_strict_accepts_every_shipped_file(tmp_path: Path) -> None:
     why = install()
     if why:

@@ -101,7 +101,7 @@ def test_validate_warns_about_modelines_that_lead_nowhere(tmp_path: Path) -> Non
     good = p1.read_text(encoding="utf-8").split("\n", 1)[0]
     # one ../ too few; the goals schema for a project; no modeline at all
     p1.write_text(p1.read_text(encoding="utf-8").replace("$schema=../", "$schema=", 1), encoding="utf-8")
-    goals.write_text(goals.read_text(encoding="utf-8").replace("goals.schema.json", "project.schema.json", 1),
+    goals.write_text(goals.read_text(encoding="utf-8").replace("goals.common.schema.json", "project.schema.json", 1),
                      encoding="utf-8")
     dept.write_text(dept.read_text(encoding="utf-8").split("\n", 1)[1], encoding="utf-8")
     out = run("--root", str(root), "validate").output

@@ -168,3 +168,33 @@ def test_without_keeping_groups_a_merged_label_stays_behind(tmp_path: Path) -> N
     dy = load_workspace(ws).workspace.departments["yongning-zfw"].years[2024]
     problems = _continuation_problems(ws / "build" / "2024" / "yongning-zfw.pdf", "yongning-zfw", dy.taxonomy.levels)
     assert any("without the" in p for p in problems), problems
+
+
+def test_a_form_of_indicators_only_is_one_table(tmp_path: Path) -> None:
+    """With only 绩效指标 left in 表格行 there is no form table above it, hence no joint either."""
+    ws = copy_shipped(tmp_path / "ws")
+    _layout(ws, "shili-xiangmu", "  表格行: [绩效指标]\n")
+    build(ws, BuildOptions(out=tmp_path / "out", departments=["shili-xiangmu"], volume=False))
+    body = _body(tmp_path / "out" / "2026" / "shili-xiangmu.docx")
+    tables = body.findall(W + "tbl")
+    assert len(tables) == 2 and all(t.findall(W + "tr") for t in tables)   # one per project, none empty
+    assert all(_text(t).startswith("绩效指标一级指标") for t in tables)
+    assert b"PGTableJoint" not in etree.tostring(body)
+
+
+@pytest.mark.parametrize("dept, year", [("chengde-gxq-zfw", 2022), ("shanhaiguan-zfw", 2021)])
+def test_hebei_indicator_tables_keep_their_groups_too(dept: str, year: int, shipped: Path, tmp_path: Path) -> None:
+    """The hebei project indicator tables and the 部门绩效文本信息 table (一级 in the first column)."""
+    build(shipped, BuildOptions(out=tmp_path, departments=[dept], volume=False))
+    body = _body(tmp_path / str(year) / f"{dept}.docx")
+    checked = 0
+    for tbl in body.iter(W + "tbl"):
+        rows = tbl.findall(W + "tr")
+        if not ("一级指标" in _text(rows[0]) or "符号" in _text(rows[0])):
+            continue
+        assert rows[0].find(f"{W}trPr/{W}tblHeader") is not None
+        for row, nxt in zip(rows[1:], rows[2:]):
+            assert _keeps(row) == (_vmerge(nxt.findall(W + "tc")[0]) == "continue"), _text(row)
+            checked += _keeps(row)
+        assert not _keeps(rows[-1])
+    assert checked > 0   # some 一级 group has more than one row

@@ -41,3 +41,19 @@ def test_operator_without_number_is_an_error(text: str) -> None:
 
 def test_word_operators_do_not_make_text_an_error() -> None:
     assert not starts_with_operator("不超过财政支持经费")
+
+
+@pytest.mark.parametrize("text", ["≥90%", "≥3次", "≤5万元", "100%", ">=95%", "＞９０％", "≥ 95 %", "≥90百分比",
+                                  "不低于90%", "=12次", "≤0.5天", "及时", "不超过财政支持经费", "", "≥", "≥大部分",
+                                  "<=很多", "> 九十%", "≥90%以上", "≥1000人次", "=", "≥9０", "≤0.2%", "≥3次/年"])
+def test_the_editor_pattern_agrees_with_parse_value(text: str) -> None:
+    """SIGN_PATTERN (the editor's copy of the rule, scaffold/editor_checks.py) accepts what parses."""
+    import re
+
+    from perfgen.model.values import SIGN_PATTERN
+    try:
+        parse_value(text)
+        parses = True
+    except ValueSyntaxError:
+        parses = False
+    assert (re.search(SIGN_PATTERN, text) is not None) == parses

@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 @click.option("--year", "years", type=int, multiple=True, help="只生成这一年度（可重复）。默认：全部年度。")
 @click.option("--dept", "departments", multiple=True, help="只生成这个部门（部门 id，可重复）。")
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 生成 PDF，并在汇编目录中填入页码。")
+@click.option("--no-toc-pages", is_flag=True, envvar="PERFGEN_NO_TOC_PAGES",
+              help="不加 --pdf 时不用 LibreOffice 排版计算汇编目录的页码（更快；目录页码留空）。"
+                   "环境变量 PERFGEN_NO_TOC_PAGES=1 的作用相同。")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="输出目录（默认：工作区下的 build/）。")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
@@ -28,7 +31,7 @@ if TYPE_CHECKING:
 @click.pass_obj
 @handle_errors
 def build_command(obj: Context, years: tuple[int, ...], departments: tuple[str, ...], pdf: bool,
-                  out: Path | None, jobs: int | None, no_cache: bool, watch: bool, quiet: bool,
+                  no_toc_pages: bool, out: Path | None, jobs: int | None, no_cache: bool, watch: bool, quiet: bool,
                   keep_going: bool) -> None:
     """检查数据并生成官方格式的文档：每个部门一份 Word 文档，每年一份汇编。
 
@@ -49,7 +52,7 @@ def build_command(obj: Context, years: tuple[int, ...], departments: tuple[str, 
     from perfgen.build import BuildOptions, build
     progress = (lambda s: None) if quiet else (lambda s: echo_err(s))
     options = BuildOptions(years=list(years) or None, departments=list(departments) or None,
-                           pdf=pdf, out=out, jobs=jobs, use_cache=not no_cache, keep_going=keep_going)
+                           pdf=pdf, toc_pages=not no_toc_pages, out=out, jobs=jobs, use_cache=not no_cache, keep_going=keep_going)
     if watch:
         _watch(obj.root, options)
         return

@@ -8,7 +8,8 @@ a department (department.yaml) and a year (goals.yaml) override any of the templ
 {n} (1, 2, 3) and {cn} (一, 二, 三); format specs, conversions and attribute access are refused.
 
 API for templates and views (see the layout schema for the meaning of each key):
-- `schema_defaults()`: every key's default; `key_schema(key)`: one key's schema.
+- `schema_defaults()`: every key's default; `complete(own)`: a template's whole layout (the
+  renderer's loader and the importer both use it); `key_schema(key)`: one key's schema.
 - `format_problem(fmt, fields)`: why a format string is unsafe or uses a field it does not get
   (perfgen/safeformat.py, shared with perfgen.yaml 标题 and the review rules' messages).
 - `BLOCK_FIELDS`: which project fields each 项目表区块 prints (so which are required).
@@ -17,6 +18,7 @@ API for templates and views (see the layout schema for the meaning of each key):
 from __future__ import annotations
 
 import string
+from collections.abc import Sequence
 from typing import Any
 
 from perfgen import safeformat
@@ -109,6 +111,13 @@ def key_fields(key: str) -> list[str] | None:
     return list(sub["x-fields"]) if sub is not None and "x-fields" in sub else None
 
 
+def complete(own: dict[str, Any]) -> dict[str, Any]:
+    """A template's whole layout: every schema default, then the keys its layout.yaml sets."""
+    layout = schema_defaults()
+    layout.update(own)
+    return layout
+
+
 def schema_defaults() -> dict[str, Any]:
     """Every layout key with the value it has when a template's layout.yaml does not set it.
 
@@ -121,10 +130,11 @@ def schema_defaults() -> dict[str, Any]:
 KEEP_LEVELS = {"一级指标": "l1_first", "二级指标": "l2_first", "否": None}
 
 
-def keep_flags(rows: list[dict[str, Any]], level: str) -> None:
+def keep_flags(rows: Sequence[dict[str, Any]], level: str) -> None:
     """Set row["keep"]: the row stays on the page of the next one because both belong to the same
     merged 一级 (or 二级) group, so a merged cell's text never stays behind on the previous page
-    (templates print keep rows with keep-with-next paragraphs). The last row of a group is free."""
+    (templates print keep rows with keep-with-next paragraphs). The last row of a group is free; rows
+    without merged 二级 cells (the hebei 部门绩效文本信息 table) are each a group of their own."""
     flag = KEEP_LEVELS[level]
     for row, nxt in zip(rows, [*rows[1:], None]):
-        row["keep"] = bool(flag) and nxt is not None and not nxt[flag]
+        row["keep"] = flag is not None and nxt is not None and not nxt.get(flag, True)

@@ -24,6 +24,12 @@ _OPERATOR_START = re.compile("^(" + "|".join(re.escape(a) for a, _ in _OPERATORS
 # ("不超过财政支持经费") and count as operators only when a number follows.
 _SIGN_START = re.compile("^(" + "|".join(re.escape(a) for a, _ in _OPERATORS if not a[0].isalpha() and not "\u4e00" <= a[0] <= "\u9fff") + ")")
 _NUMBER_UNIT = re.compile(r"^(?P<number>\d+(?:\.\d+)?)(?P<unit>[^\d]{0,12})$")
+# The same rule as a JSON Schema pattern for the editor (scaffold/editor_checks.py): a value that
+# starts with a sign goes on with a number and at most 12 characters of unit. Typed forms only
+# (half- and full-width signs and digits), since a pattern cannot normalize; tests/test_values.py
+# holds it to parse_value.
+_NUM = "\\s*[0-9０-９]+(?:[.．][0-9０-９]+)?\\s*[^0-9０-９]{0,12}$"
+SIGN_PATTERN = f"^(?!\\s*(?:[>＞<＜](?![=＝]?{_NUM})|[≥≤=＝≧≦⩾⩽](?!{_NUM})))"
 
 
 def normalize(text: str) -> str:

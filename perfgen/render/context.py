@@ -172,14 +172,15 @@ def paragraphs(lines: list[str], L: dict[str, Any]) -> list[View]:
     return [View(text=line, level=heading_level(line, L["正文小标题"])) for line in lines]
 
 
-def _dept_rows(g: YearGoals) -> list[View]:
-    rows = []
+def _dept_rows(g: YearGoals, L: dict[str, Any]) -> list[View]:
+    rows: list[View] = []
     prev = None
     for r in g.dept_table:
         l1 = r.level1 or (prev or "")
         rows.append(View(l1=l1, l1_first=l1 != prev or bool(r.level1), l2=r.level2, l3=r.level3,
                          sign=r.sign, value=r.value, unit=r.unit, note=r.note))
         prev = l1
+    keep_flags(rows, L["指标组不跨页"])
     return rows
 
 
@@ -270,7 +271,7 @@ def department_view(dy: DepartmentYear) -> View:
         subgoals_summary=fill(summary_fmt, 年度=dy.year, 项目数=len(dy.projects), 合计万元=total_wan)
         if summary_fmt else "",
         measures=g.measures if g else [],
-        dept_rows=_dept_rows(g) if g is not None else [],
+        dept_rows=_dept_rows(g, L) if g is not None else [],
         special=(g.special_funds or []) if g is not None else [],
         has_special=g is not None and g.special_funds is not None,
         has_goals=g is not None and bool(g.overall or g.subgoals or g.measures),

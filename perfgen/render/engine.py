@@ -10,6 +10,7 @@
 """
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -70,10 +71,24 @@ def lines_filter(value: Any) -> Markup:
     return Markup(_BREAK).join(_text_markup(xml_safe(p)) for p in parts)
 
 
+def title_break_filter(value: Any, measure: float) -> Markup:
+    """A title balanced over lines `measure` characters wide (render/titles.py). The lines are one
+    text: each but the last ends in spaces wider than the line, at which Word and LibreOffice wrap
+    and which hang in the margin (a centred line stays centred). No <w:br/>, so the title remains
+    one line of text for search, copy and the fidelity scorer."""
+    from perfgen.render.titles import title_lines
+    text = xml_safe(str(value))
+    pieces = title_lines(text, float(measure))
+    spaces = Markup('</w:t><w:t xml:space="preserve">' + " " * (6 * math.ceil(float(measure)) + 6)
+                    + '</w:t><w:t xml:space="preserve">')
+    return spaces.join(_keep_braces(escape(p)) for p in pieces)
+
+
 def make_environment() -> LimitedSandbox:
     env = LimitedSandbox(undefined=jinja2.StrictUndefined, autoescape=True, finalize=_finalize,
                          keep_trailing_newline=True)  # the sandbox with time and size limits (limits.py)
     env.filters["lines"] = lines_filter
+    env.filters["title_break"] = title_break_filter
     return env
 
 

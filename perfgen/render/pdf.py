@@ -234,8 +234,13 @@ def lost_text(docx: bytes, pdf: Path) -> LostText | None:
 
     Characters are counted, not aligned: the PDF reads table cells in its own order, but each
     character of the document must occur in it at least as often."""
+    return lost_in_text(docx, pdf_text(pdf))
+
+
+def lost_in_text(docx: bytes, extracted: str) -> LostText | None:
+    """lost_text, given the PDF's text (pdftotext -raw) already read."""
     paragraphs = document_paragraphs(docx)
-    text = _SPACE.sub("", pdf_text(pdf))
+    text = _SPACE.sub("", extracted)
     missing = Counter(_SPACE.sub("", "".join(paragraphs))) - Counter(text)
     if not missing:
         return None
@@ -249,15 +254,29 @@ def lost_text(docx: bytes, pdf: Path) -> LostText | None:
 def check_text(docx: bytes, pdf: Path, name: str) -> None:
     """Refuse a PDF that lost characters of its document: publishing it would misstate the text."""
     lost = lost_text(docx, pdf)
+    refuse(lost.describe() if lost is not None else None, name)
+
+
+def refuse(lost: str | None, name: str) -> None:
+    """The error check_text raises for a PDF that lost characters (`lost`: LostText.describe();
+    nothing happens when it is None)."""
     if lost is not None:
         raise UserError(
-            f"{name}：LibreOffice 生成的 PDF 与 Word 文档的文字不一致，{lost.describe()}；未写出这个 PDF",
+            f"{name}：LibreOffice 生成的 PDF 与 Word 文档的文字不一致，{lost}；未写出这个 PDF",
             "Word 文档是完整的。常见原因是行末标点悬挂（LibreOffice 把行末的“，、；”排到版心外又不显示）："
             "请使用 perfgen 自带的模板样式（正文样式含 w:overflowPunct），或在模板的段落格式中关闭"
             "“允许标点溢出边界”；仍不行时请用 Word/WPS 另存为 PDF。")
 
 
 # -- pages ---------------------------------------------------------------------------------------
+
+def split_pages(text: str) -> list[str]:
+    """pdftotext's output, page by page (pages end with a form feed)."""
+    pages = text.split("\f")
+    if pages and not pages[-1].strip():
+        pages = pages[:-1]
+    return pages
+
 
 def page_texts(pdf: Path) -> list[str]:
     """The text of each page (pdftotext), for locating headings."""

@@ -84,7 +84,7 @@ DEPARTMENT_VIEW: dict[str, Any] = {
     "subgoals_header": "是否印分项抬头",
     "subgoals_summary": "分项汇总句，如“2025年专项项目12个，项目经费共407.257万元。”",
     "measures": ["工作保障措施"],
-    "dept_rows": [{"l1": "一级指标", "l1_first": "是否开始新的一级指标", "l2": "指标名称", "l3": "指标内容",
+    "dept_rows": [{"l1": "一级指标", "l1_first": "是否开始新的一级指标", "keep": "是否与下一行印在同一页（版式“指标组不跨页”）", "l2": "指标名称", "l3": "指标内容",
                    "sign": "符号", "value": "值", "unit": "单位", "note": "说明"}],
     "special": ["专项资金说明"],
     "has_special": "是否有专项资金部分",

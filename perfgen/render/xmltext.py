@@ -4,7 +4,10 @@ from __future__ import annotations
 import re
 
 # XML 1.0 allows \t \n \r and everything from U+0020 except surrogates and U+FFFE/U+FFFF.
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# The class as regex text (also a JSON Schema pattern's, for the editor: scaffold/editor_checks.py);
+# surrogates apart, since a JSON string cannot hold a lone one.
+INVALID_XML_CLASS = "\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\ufffe\\uffff"
+_INVALID_XML = re.compile("[" + INVALID_XML_CLASS + "\ud800-\udfff]")
 
 
 def invalid_xml_chars(text: str) -> list[str]:

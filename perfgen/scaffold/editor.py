@@ -22,6 +22,7 @@ from typing import Any
 
 from perfgen import resources, yamlsource
 from perfgen.model.taxonomy import Taxonomy, taxonomy_from_data
+from perfgen.scaffold.editor_checks import annotate
 
 EDITOR_KEYWORDS = ("errorMessage", "patternErrorMessage", "defaultSnippets", "markdownDescription")
 # Annotations perfgen itself reads from its schemas (x-fields: the fields a layout format string receives).
@@ -36,17 +37,23 @@ SCHEMA_FILES: dict[str, str] = {
     "goals": "departments/*/*/goals.yaml",
     "project": "departments/*/*/projects/*.yaml",
     "results": "departments/*/*/results/*.yaml",
+    "layout": "templates/*/layout.yaml",
 }
+# The schemas a workspace's editor uses: the data files' and the layout's (版式 in department/goals
+# files refers to it; a copied template's layout.yaml names it in its modeline).
+EDITOR_KINDS = resources.SCHEMA_KINDS + ("layout",)
 
 
 def kind_of(root: Path, path: Path) -> str | None:
-    """workspace / department / goals / project for a file of the workspace, else None."""
+    """workspace / department / goals / project / results / layout for a file of the workspace, else None."""
     try:
         parts = path.resolve().relative_to(root.resolve()).parts
     except ValueError:
         return None
     if parts == ("perfgen.yaml",):
         return "workspace"
+    if len(parts) == 3 and parts[0] == "templates" and parts[2] == "layout.yaml":
+        return "layout"
     if len(parts) == 3 and parts[0] == "departments" and parts[2] == "department.yaml":
         return "department"
     if len(parts) == 4 and parts[0] == "departments" and parts[3] == "goals.yaml":
@@ -57,8 +64,12 @@ def kind_of(root: Path, path: Path) -> str | None:
     return None
 
 
+# The kinds whose indicator categories depend on the department's profile: one schema per profile.
+PROFILED = ("project", "goals")
+
+
 def schema_name(kind: str, profile: str | None = None) -> str:
-    return f"project.{profile}.schema.json" if kind == "project" and profile else f"{kind}.schema.json"
+    return f"{kind}.{profile}.schema.json" if kind in PROFILED and profile else f"{kind}.schema.json"
 
 
 def _taxonomy(root: Path, name: str) -> Taxonomy | None:
@@ -95,7 +106,7 @@ def schema_for(root: Path, path: Path) -> str | None:
     if kind is None:
         return None
     profile = None
-    if kind == "project":
+    if kind in PROFILED:
         dept = path.resolve().relative_to(root.resolve()).parts[1]
         profile = department_profiles(root).get(dept)
     return schema_name(kind, profile)
@@ -120,14 +131,31 @@ def profile_schema(tax: Taxonomy) -> dict[str, Any]:
     schema = copy.deepcopy(resources.schema("project"))
     schema["$id"] = schema["$id"].replace("project.schema.json", f"project.{tax.name}.schema.json")
     schema["title"] = f"预算项目绩效目标（projects/<项目>.yaml，指标体系：{tax.title}）"
-    item = schema["properties"]["绩效指标"]["items"]
+    for item in (schema["properties"]["绩效指标"]["items"], schema["properties"]["中期"]["properties"]["绩效指标"]["items"]):
+        _categories(item, tax)
+    return schema
+
+
+def goals_profile_schema(tax: Taxonomy) -> dict[str, Any]:
+    """The goals schema with this profile's categories in 年度绩效指标 (the national department form)."""
+    schema = copy.deepcopy(resources.editor_schema("goals"))
+    schema["$id"] = schema["$id"].replace("goals.schema.json", f"goals.{tax.name}.schema.json")
+    schema["title"] = f"{schema['title']}（指标体系：{tax.title}）"
+    _categories(schema["properties"]["年度绩效指标"]["items"], tax)
+    return schema
+
+
+def _categories(item: dict[str, Any], tax: Taxonomy) -> None:
+    """An indicator item's 一级/二级指标 as this profile's enums (and each 一级's own 二级 list)."""
     props = item["properties"]
     level2 = list(tax.level2_names)
     short = [n[:-2] for n in level2 if n.endswith("指标") and n[:-2] not in level2]
     aliases = [a for a in tax.aliases if a not in level2]
     l1_names = "、".join(tax.level1_names)
-    props["一级指标"] = dict(props["一级指标"], enum=tax.level1_names,
-                          errorMessage=f"请填写一级指标：按“{tax.title}”只能是 {l1_names}；也可以不写，由二级指标确定。")
+    # 一级指标's allowed names sit in branches: with a known 二级指标, only its own 一级 (so completion
+    # offers just that one); otherwise any of the profile's 一级
+    level1 = {"enum": tax.level1_names,
+              "errorMessage": f"请填写一级指标：按“{tax.title}”只能是 {l1_names}；也可以不写，由二级指标确定。"}
     listing = "；".join(f"{l1}：{'、'.join(l2s)}" for l1, l2s in tax.levels)
     props["二级指标"] = dict(props["二级指标"], enum=level2 + short + aliases,
                           errorMessage=f"请填写二级指标：按“{tax.title}”从下列名称中选一个——{listing}。")
@@ -137,8 +165,9 @@ def profile_schema(tax: Taxonomy) -> dict[str, Any]:
         pairs.append({"if": {"properties": {"二级指标": {"enum": allowed}}, "required": ["二级指标"]},
                       "then": {"properties": {"一级指标": {"const": l1, "errorMessage":
                           f"按“{tax.title}”，{'、'.join(l2s)}属于“{l1}”；改为“{l1}”，或删去一级指标由二级指标确定。"}}}})
+    pairs.append({"if": {"properties": {"二级指标": {"enum": level2 + short + aliases}}, "required": ["二级指标"]},
+                  "else": {"properties": {"一级指标": level1}}})
     item["allOf"] = pairs
-    return schema
 
 
 def generated(root: Path) -> dict[str, str]:
@@ -147,16 +176,17 @@ def generated(root: Path) -> dict[str, str]:
     Written with every `$ref` inlined: yaml-language-server's completion drops the keys beside a
     `$ref` (a text field's `type`), and then inserts a bare key that breaks the file."""
     files: dict[str, str] = {}
-    for kind in resources.SCHEMA_KINDS:
+    for kind in EDITOR_KINDS:
         shipped = resources.schema_path(kind)
         if (root / "schemas" / shipped.name).resolve() == shipped.resolve():  # perfgen's own tree: the source
             files[f"schemas/{kind}.schema.json"] = shipped.read_text(encoding="utf-8")
         else:
-            files[f"schemas/{kind}.schema.json"] = _dump(resources.schema(kind))
+            files[f"schemas/{kind}.schema.json"] = _dump(annotate(copy.deepcopy(resources.editor_schema(kind)), kind, root))
     for name in resources.available(root, "profiles", ".yaml"):
         tax = _taxonomy(root, name)
         if tax is not None:
-            files[f"schemas/{schema_name('project', name)}"] = _dump(profile_schema(tax))
+            files[f"schemas/{schema_name('project', name)}"] = _dump(annotate(profile_schema(tax), "project", root))
+            files[f"schemas/{schema_name('goals', name)}"] = _dump(annotate(goals_profile_schema(tax), "goals", root))
     return files
 
 
@@ -167,13 +197,13 @@ def _dump(schema: dict[str, Any]) -> str:
 def settings_schemas(root: Path) -> dict[str, list[str]]:
     """.vscode/settings.json `yaml.schemas`: each schema and the files it describes."""
     mapping: dict[str, list[str]] = {f"./schemas/{kind}.schema.json": [f"/{glob}"]
-                                     for kind, glob in SCHEMA_FILES.items() if kind != "project"}
+                                     for kind, glob in SCHEMA_FILES.items() if kind not in PROFILED}
     by_dept = department_profiles(root)
-    generic = [f"/{SCHEMA_FILES['project']}"] if not by_dept else []
-    mapping["./schemas/project.schema.json"] = generic
-    for dept, profile in sorted(by_dept.items()):
-        mapping.setdefault(f"./schemas/{schema_name('project', profile)}", []).append(
-            f"/departments/{dept}/*/projects/*.yaml")
+    for kind in PROFILED:
+        mapping[f"./schemas/{kind}.schema.json"] = [f"/{SCHEMA_FILES[kind]}"] if not by_dept else []
+        for dept, profile in sorted(by_dept.items()):
+            mapping.setdefault(f"./schemas/{schema_name(kind, profile)}", []).append(
+                "/" + SCHEMA_FILES[kind].replace("departments/*/", f"departments/{dept}/", 1))
     return {k: v for k, v in mapping.items() if v}
 
 

@@ -33,25 +33,30 @@ def data_files(root: Path) -> list[Path]:
     depts = root / "departments"
     if depts.is_dir():
         files += sorted(p for p in depts.rglob("*.yaml") if kind_of(root, p))
+    templates = root / "templates"  # the workspace's own (copied) templates: their layout.yaml
+    if templates.is_dir():
+        files += sorted(p for p in templates.glob("*/layout.yaml") if kind_of(root, p))
     return files
 
 
 def fix_modelines(root: Path) -> list[str]:
     """Give every data file the modeline it should have; returns the files changed."""
-    changed = []
-    for path in data_files(root):
-        want = expected_line(root, path)
-        if want is None:
-            continue
-        text = path.read_text(encoding="utf-8")
-        found = find(text)
-        lines = text.split("\n")
-        if found is None:
-            lines.insert(0, want)
-        elif lines[found[0] - 1].strip() == want:
-            continue
-        else:
-            lines[found[0] - 1] = want
-        write_atomic(path, "\n".join(lines).encode("utf-8"))
-        changed.append(path.relative_to(root).as_posix())
-    return changed
+    return [path.relative_to(root).as_posix() for path in data_files(root) if set_modeline(root, path)]
+
+
+def set_modeline(root: Path, path: Path) -> bool:
+    """Write the modeline `path` should have (first line, or in place of a wrong one); True if changed."""
+    want = expected_line(root, path)
+    if want is None:
+        return False
+    text = path.read_text(encoding="utf-8")
+    found = find(text)
+    lines = text.split("\n")
+    if found is None:
+        lines.insert(0, want)
+    elif lines[found[0] - 1].strip() == want:
+        return False
+    else:
+        lines[found[0] - 1] = want
+    write_atomic(path, "\n".join(lines).encode("utf-8"))
+    return True

@@ -95,7 +95,9 @@ def _listed(layout: dict[str, Any], key: str) -> list[str] | None:
 
 def _goals(report: ScaffoldReport, dept_id: str, year: int, layout: dict[str, Any], tax: Taxonomy | None) -> None:
     rel = f"departments/{dept_id}/{year}/goals.yaml"
-    write_new(report, rel, render("goals.yaml", schema=modeline_target(report.root, rel, "goals"),
+    from perfgen.scaffold.editor import department_profiles  # the goals schema of the department's profile
+    profile = department_profiles(report.root).get(dept_id)
+    write_new(report, rel, render("goals.yaml", schema=modeline_target(report.root, rel, "goals", profile),
                                   dept_id=dept_id, year=year, parts=_listed(layout, "部门整体部分"),
                                   form=layout.get("表名", ""), level2=tax.level2_names if tax else []))
 

@@ -29,4 +29,21 @@ def copy_template(root: Path, name: str, new_name: str | None = None) -> Path:
         raise UserError(f"{target} 已存在，未覆盖", "换一个名字（--as），或先删除/改名已有的目录。")
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copytree(source, target)
+    _editor_setup(root, target / "layout.yaml")
     return target
+
+
+def _editor_setup(root: Path, layout: Path) -> None:
+    """The copy's layout.yaml names the workspace's layout schema (hover and checks in the editor),
+    and a workspace set up for the editor gets its schemas rewritten: the new template is one more
+    allowed 模板, with its own 版式 keys."""
+    from perfgen.render.package import write_atomic
+    from perfgen.scaffold import editor, modelines
+    if layout.exists():
+        modelines.set_modeline(root, layout)
+    if not (root / "schemas").is_dir():
+        return
+    for rel, text in editor.generated(root).items():
+        path = root / rel
+        if not path.exists() or path.read_text(encoding="utf-8", errors="replace") != text:
+            write_atomic(path, text.encode("utf-8"))

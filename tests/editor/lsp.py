@@ -213,7 +213,7 @@ def apply_snippet(text: str) -> str:
 
 
 def accept(text: str, item: dict[str, Any], line: int, character: int) -> str:
-    """The document text after accepting a completion item at (line, character)."""
+    """The document text after accepting a completion item at (line, character), as VS Code does it."""
     lines = text.split("\n")
     edit = item.get("textEdit")
     new = item.get("insertText") or item.get("label", "")
@@ -230,6 +230,13 @@ def accept(text: str, item: dict[str, Any], line: int, character: int) -> str:
 
     def offset(pos: dict[str, int]) -> int:
         return sum(len(x) + 1 for x in lines[:pos["line"]]) + pos["character"]
+
+    # VS Code adjusts a multi-line insertion to the line's indentation (insertTextMode
+    # adjustIndentation, its default): each following line gets the leading whitespace of the line
+    if item.get("insertTextMode") != 1 and start["line"] < len(lines):
+        line_text = lines[start["line"]]
+        indent = line_text[:len(line_text) - len(line_text.lstrip(" \t"))]
+        new = new.replace("\n", "\n" + indent)
 
     a, b = offset(start), offset(end)
     return text[:a] + new + text[b:]
