@@ -59,14 +59,14 @@ def test_the_shipped_patterns_are_trusted_and_unlimited() -> None:
 
 
 @pytest.mark.parametrize("name, text", [
-    ("金额单位", "'单位'"), ("说明金额", "'万元'"), ("支出计划节点", "'^\\d{1,2}月底$'")])
+    ("金额单位", "'单位'"), ("说明金额", "'万元'"), ("支出计划节点", "'^\\d{1,2}月底$'"), ("标题中的部门", "'^.+?\\d{4}年'")])
 @pytest.mark.parametrize("source", [HEBEI, XLSX], ids=["docx", "xlsx"])
 def test_a_pattern_without_the_group_the_importer_reads_is_a_located_error(
         workspace: Path, name: str, text: str, source: Path) -> None:
     _own_labels(workspace, f"句式:\n  {name}: {text}\n")
     code, out = _import(workspace, source)
     assert code == 1, out
-    assert "importer/labels.yaml:2:" in out and f"句式 › {name}: 没有括号分组" in out, out
+    assert "importer/labels.yaml:2:" in out and f"句式 › {name}: 括号分组不够" in out, out
     assert labels.shipped().data["句式"][name] in out   # the hint shows the shipped wording
 
 

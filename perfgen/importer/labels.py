@@ -9,8 +9,9 @@ error before any document is read. `perfgen import` reads with the workspace's w
 A workspace's 句式 is untrusted (docs/SECURITY.md): a pattern such as `(.+)+#` backtracks for
 hours on one table cell. So 句式 run on the `regex` engine with a time limit per match
 (MATCH_SECONDS; the shipped patterns take microseconds): a slower match stops the import with a
-located error instead of hanging. The patterns whose first group the importer reads must have one,
-and a match whose first group has the wrong shape (GROUP_SHAPES) counts as no match.
+located error instead of hanging. A workspace's 句式 must have as many groups as the shipped one it
+replaces (the importer reads them), and a match whose first group has the wrong shape
+(GROUP_SHAPES) counts as no match.
 """
 from __future__ import annotations
 
@@ -136,23 +137,25 @@ def _read(path: Path, rel: str) -> tuple[dict[str, Any] | None, list[Finding], d
         for name, text in (doc.data.get("句式") or {}).items():
             line, column = doc.position(("句式", name))
             where[name] = (rel, line, column)
-            problem = _pattern_problem(name, text)
+            problem = _pattern_problem(name, text, rel == WORKSPACE_FILE)
             if problem is not None:
                 findings.append(Finding(file=rel, line=line, column=column, code="labels.pattern",
                                         message=f"句式 › {name}: {problem[0]}", hint=problem[1]))
     return (doc.data if not findings else None), findings, where
 
 
-def _pattern_problem(name: str, text: str) -> tuple[str, str] | None:
-    """Why a 句式 cannot be used (message, hint), or None."""
+def _pattern_problem(name: str, text: str, workspace: bool) -> tuple[str, str] | None:
+    """Why a 句式 cannot be used (message, hint), or None. A workspace's 句式 needs as many groups
+    as the shipped one it replaces: the importer reads those groups."""
     try:
         compiled = regex.compile(text)
     except regex.error as exc:
         return (f"不是有效的正则表达式（{exc}）",
                 "检查括号、方括号是否成对；要匹配字面的 ( ) [ ] . 等，在前面加反斜杠。")
-    if name in GROUP_SHAPES and compiled.groups < 1:
-        return ("没有括号分组：导入读取第一组（括号括起的部分）",
-                f"把要读出的部分用括号括起来，例如自带的“{shipped_text(name)}”。")
+    needed = regex.compile(shipped_text(name)).groups if workspace else 0
+    if compiled.groups < needed:
+        return (f"括号分组不够：导入读取前 {needed} 组（括号括起的部分），这里只有 {compiled.groups} 组",
+                f"把要读出的部分用括号括起来，例如自带的“{shipped_text(name)}”；只是分组而不读出的括号写成 (?:…)。")
     return None
 
 
