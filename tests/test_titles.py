@@ -138,3 +138,26 @@ def test_libreoffice_sets_the_chosen_lines(tmp_path: Path) -> None:
 def test_a_changed_word_list_invalidates_the_render_cache() -> None:
     from perfgen import cache
     assert ROOT / "perfgen" / "render" / "title_words.yaml" in cache.code_files()
+
+
+def test_a_title_of_thousands_of_characters_is_set_whole_and_fast(tmp_path: Path) -> None:
+    """说明标题 may repeat {项目名称} (200 characters) 33 times: balancing 325 lines took hours (the
+    build hung); beyond MAX_LINES lines the title is left to wrap, and balancing stays quick."""
+    import time
+    long = "防范办经费" * 40 * 33
+    start = time.process_time()
+    assert title_lines(long, MEASURE) == [long]
+    seven = "部门预算绩效" * 20 + "说明"   # seven lines: still balanced, each line fits
+    lines = title_lines(seven, MEASURE)
+    assert len(lines) == 7 and all(width(x) <= MEASURE for x in lines) and "".join(lines) == seven
+    assert time.process_time() - start < 2
+
+
+def test_a_title_with_markup_characters_stays_escaped_when_broken() -> None:
+    from perfgen.render.engine import title_break_filter
+    title = "关于防范<办>&经费&amp;专项资金{{x}}项目预算绩效目标指标的说明和很长的文字"
+    xml = str(title_break_filter(title, MEASURE))
+    assert "<办>" not in xml and "&lt;办&gt;&amp;经费&amp;amp;" in xml
+    text = "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", "<w:t>" + xml + "</w:t>")).replace(" ", "")
+    import html
+    assert html.unescape(text) == title.replace(" ", "")

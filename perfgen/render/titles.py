@@ -10,8 +10,10 @@ an ASCII character as ½, as the title fonts set them.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import math
+from itertools import accumulate
 from pathlib import Path
 
 import yaml
@@ -20,6 +22,9 @@ _WORDS_FILE = Path(__file__).with_name("title_words.yaml")
 _NO_LINE_START = set("，。、；：！？）》」』”’〉】…—·%")
 _NO_LINE_END = set("（《「『“‘〈【")
 _UNPREFERRED = 2.0   # cost of ending a line away from a listed word's boundary, in characters
+# A title needing more lines is not balanced (the renderer lets it wrap): a layout format may repeat
+# {项目名称} into thousands of characters, and balancing grows with lines × break points.
+MAX_LINES = 8
 
 
 @functools.cache
@@ -57,12 +62,12 @@ def _break_points(text: str, listed: tuple[str, ...]) -> tuple[set[int], set[int
 
 def title_lines(text: str, measure: float, listed: tuple[str, ...] | None = None) -> list[str]:
     """The lines of `text` for a line `measure` characters wide: [text] when it fits."""
-    if not measure > 0 or width(text) <= measure:   # not > 0: also NaN
+    if not measure > 0 or width(text) <= measure or width(text) > MAX_LINES * measure:   # not > 0: also NaN
         return [text]
     listed = words() if listed is None else listed
     allowed, preferred = _break_points(text, listed)
     n = math.ceil(width(text) / measure)
-    while n <= len(text):
+    while n <= min(len(text), MAX_LINES):
         best = _best(text, n, measure, sorted(allowed), preferred)
         if best is not None:
             return best
@@ -75,6 +80,8 @@ def _best(text: str, n: int, measure: float, points: list[int], preferred: set[i
     near the average width, ends at preferred points, and on a tie the upper line the longer."""
     ideal = width(text) / n
     ends = [0, *points, len(text)]
+    at = [0.0, *accumulate(width(c) for c in text)]   # at[p]: width of text[:p]
+    starts = [at[e] for e in ends]
     # cost[k][j]: best cost of k lines ending at ends[j]; back[k][j]: where the last line started
     inf = float("inf")
     cost = [[inf] * len(ends) for _ in range(n + 1)]
@@ -82,10 +89,12 @@ def _best(text: str, n: int, measure: float, points: list[int], preferred: set[i
     cost[0][0] = 0.0
     for k in range(1, n + 1):
         for j in range(1, len(ends)):
-            for i in range(j):
+            # the first start from which the line ends[i]:ends[j] fits the measure (widths only grow leftwards)
+            first = bisect.bisect_left(starts, starts[j] - measure - 1e-9, 0, j)
+            for i in range(first, j):
                 if cost[k - 1][i] == inf:
                     continue
-                w = width(text[ends[i]:ends[j]])
+                w = starts[j] - starts[i]
                 if w > measure:
                     continue
                 c = cost[k - 1][i] + (w - ideal) ** 2
