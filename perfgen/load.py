@@ -161,7 +161,7 @@ class _Loader:
     def layout_defaults(self, template: str) -> dict[str, Any] | None:
         """The template's layout: schema defaults, then its layout.yaml (validated as data)."""
         if template not in self._layouts:
-            from perfgen.model.layout import schema_defaults
+            from perfgen.model.layout import complete
             from perfgen.validate import layout_check
             folder = resources.find_named(self.root, "templates", template)
             data = None
@@ -172,8 +172,7 @@ class _Loader:
                     own, problems = layout_check.check_file(doc)
                     self.result.findings.extend(problems)
                     self._layout_keys[template] = list(doc.data) if isinstance(doc.data, dict) else []
-                    data = schema_defaults()
-                    data.update(own)
+                    data = complete(own)
             self._layouts[template] = data
         return self._layouts[template]
 

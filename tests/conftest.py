@@ -5,18 +5,31 @@
 - `@pytest.mark.acceptance` marks what the project promises (fidelity to the reference documents,
   outputs LibreOffice opens, OOXML validity, …). `--require-acceptance` (.ci/run passes it) turns a
   skipped acceptance test into a failure; every run ends with the list of what was skipped and why.
-- `@pytest.mark.slow` marks the tests that start LibreOffice or audit every output:
-  `pytest -m "not slow"` is the development loop.
+- `@pytest.mark.slow` marks the tests that start LibreOffice, node or check-jsonschema, audit every
+  output, or fuzz for a minute: `pytest -m "not slow"` is the development loop (under 20 s on 2
+  cores, run on every core by pytest-xdist); .ci/run runs everything.
 - Tests never write into the repository: the shipped workspace is used through a copy (`shipped`),
   and hypothesis keeps no example database.
 """
 from __future__ import annotations
 
+import os
 import shutil
+import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+# Bytecode — perfgen's modules, and the test modules as pytest rewrites their asserts — is kept
+# under the temporary folder, never in the repository, and kept even where PYTHONDONTWRITEBYTECODE
+# is set (which would otherwise make every run, and every xdist worker, compile it all again).
+_PYCACHE = str(Path(tempfile.gettempdir()) / "perfgen-tests-pycache")
+sys.pycache_prefix = _PYCACHE
+sys.dont_write_bytecode = False
+os.environ["PYTHONPYCACHEPREFIX"] = _PYCACHE        # the `python -m perfgen` the tests start
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).resolve().parent / "cases"
@@ -104,6 +117,27 @@ def copy_shipped(dest: Path) -> Path:
 def shipped(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped examples as a workspace outside the repository (one copy per run: read only)."""
     return copy_shipped(tmp_path_factory.mktemp("shipped"))
+
+
+@pytest.fixture(scope="session")
+def _shipped_built(tmp_path_factory: pytest.TempPathFactory, shipped: Path) -> tuple[Path, list[Path]]:
+    """One full build of the shipped examples (every department document, the volumes, the
+    自评表/监控表; no cache), shared by the tests that only read its outputs."""
+    from perfgen.build import BuildOptions, build
+    out = tmp_path_factory.mktemp("shipped-build")
+    return out, list(build(shipped, BuildOptions(out=out, use_cache=False)).documents)
+
+
+@pytest.fixture(scope="session")
+def shipped_build(_shipped_built: tuple[Path, list[Path]]) -> Path:
+    """The folder of that build (<year>/<department>.docx …): read only."""
+    return _shipped_built[0]
+
+
+@pytest.fixture(scope="session")
+def shipped_documents(_shipped_built: tuple[Path, list[Path]]) -> list[Path]:
+    """The documents that build wrote, as its report lists them: read only."""
+    return list(_shipped_built[1])
 
 
 @pytest.fixture

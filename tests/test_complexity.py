@@ -2,6 +2,8 @@
 that grows past it is split along its steps, so each step can be read and tested alone."""
 from __future__ import annotations
 
+import functools
+
 from conftest import ROOT
 from radon.complexity import cc_rank, cc_visit
 
@@ -11,6 +13,7 @@ LIMIT = "D"
 PENDING: set[str] = set()
 
 
+@functools.cache
 def _grades() -> dict[str, tuple[str, int]]:
     out = {}
     for path in sorted((ROOT / "perfgen").rglob("*.py")):

@@ -55,3 +55,16 @@ def test_a_key_the_template_omits_comes_from_the_schema_default(workspace: Path,
     defaults = layout_model.schema_defaults()
     monkeypatch.setattr(layout_model, "schema_defaults", lambda: dict(defaults, 分项职责描述标签="主要职责："))
     assert RECOGNISED not in _import(workspace)
+
+
+@pytest.mark.parametrize("key, value", [("分项编号", 5), ("分项编号", "{年度.__class__}"), ("说明标题", None)])
+def test_a_broken_template_layout_stops_the_import_with_its_location(workspace: Path, key: str, value: object) -> None:
+    _own_hebei(workspace)
+    path = workspace / "templates" / "hebei" / "layout.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data[key] = value
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    r = CliRunner().invoke(cli, ["--root", str(workspace), "import", str(HEBEI), "--dept", "sifaju", "--year", "2025",
+                                 "--dry-run"], catch_exceptions=False)
+    assert r.exit_code == 1, r.output
+    assert "templates/hebei/layout.yaml:" in r.output and key in r.output and "导入没有开始" in r.output, r.output

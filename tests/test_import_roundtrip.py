@@ -21,10 +21,8 @@ pytestmark = pytest.mark.acceptance
 
 
 @pytest.fixture(scope="module")
-def originals(tmp_path_factory, shipped: Path) -> Path:
-    out = tmp_path_factory.mktemp("original")
-    build(shipped, BuildOptions(out=out, volume=False))
-    return out
+def originals(shipped_build: Path) -> Path:
+    return shipped_build
 
 
 def _workspace_without(dept: str, dest: Path) -> Path:

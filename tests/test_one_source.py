@@ -14,7 +14,7 @@ import pytest
 
 from perfgen import errors, outline
 from perfgen.cli import diff_cmd, review_cmd, summary_cmd, validate_cmd
-from perfgen.model.ids import ID_PATTERN, ID_RE
+from perfgen.model.ids import ID_PATTERN, ID_RE, MAX_ID_CHARS
 from perfgen.results import summary_report
 from perfgen.review import config
 
@@ -32,12 +32,14 @@ def test_severity_words_are_the_errors_module_s() -> None:
     assert set(errors.SEVERITY_WORDS.values()) == set(errors.SEVERITY_CN)
 
 
-def _patterns(node: Any) -> list[str]:
+def _patterns(node: Any, with_length: bool = False) -> list[Any]:
+    """Every "pattern" in a schema (with its node's maxLength: (pattern, maxLength))."""
     if isinstance(node, dict):
-        own = [node["pattern"]] if isinstance(node.get("pattern"), str) else []
-        return own + [p for v in node.values() for p in _patterns(v)]
+        own = [((node["pattern"], node.get("maxLength")) if with_length else node["pattern"])] \
+            if isinstance(node.get("pattern"), str) else []
+        return own + [p for v in node.values() for p in _patterns(v, with_length)]
     if isinstance(node, list):
-        return [p for v in node for p in _patterns(v)]
+        return [p for v in node for p in _patterns(v, with_length)]
     return []
 
 
@@ -47,6 +49,13 @@ def test_every_id_pattern_in_the_schemas_is_the_one_in_ids_py() -> None:
     assert len(ids) >= 4, ids
     assert all(p == ID_PATTERN for _name, p in ids), [x for x in ids if x[1] != ID_PATTERN]
     assert ID_RE.pattern == ID_PATTERN
+
+
+def test_every_id_length_limit_in_the_schemas_is_the_one_in_ids_py() -> None:
+    limits = [(path.name, n) for path in sorted((ROOT / "schemas").glob("*.schema.json"))
+              for p, n in _patterns(json.loads(path.read_text(encoding="utf-8")), with_length=True)
+              if p == ID_PATTERN and n is not None]
+    assert limits and all(n == MAX_ID_CHARS for _name, n in limits), limits
 
 
 def test_no_module_compiles_its_own_id_pattern() -> None:

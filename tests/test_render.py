@@ -28,13 +28,6 @@ EXPECTED = {"000": ("shanhaiguan-zfw", 2021, 0.999), "002": ("chengde-gxq-zfw", 
             "003": ("yutian-zfw", 2025, 0.999), "004": ("yongning-zfw", 2024, 0.97)}
 
 
-@pytest.fixture(scope="module")
-def shipped_build(tmp_path_factory, shipped: Path) -> Path:
-    out = tmp_path_factory.mktemp("build")
-    build(shipped, BuildOptions(out=out))
-    return out
-
-
 @pytest.mark.acceptance
 @pytest.mark.parametrize("seed", sorted(EXPECTED))
 def test_fidelity_against_reference_documents(seed: str, shipped_build: Path) -> None:

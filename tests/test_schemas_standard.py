@@ -64,6 +64,7 @@ def test_python_jsonschema_accepts_every_shipped_file() -> None:
     assert bad == []
 
 
+@pytest.mark.slow  # starts check-jsonschema per schema
 def test_check_jsonschema_accepts_every_shipped_file() -> None:
     exe = shutil.which("check-jsonschema")
     assert exe, "check-jsonschema is in the test extra (pip install -e '.[test]')"
@@ -98,6 +99,7 @@ process.exit(bad ? 1 : 0);
 """
 
 
+@pytest.mark.slow  # starts node
 def test_ajv_strict_accepts_every_shipped_file(tmp_path: Path) -> None:
     why = install()
     if why:

@@ -58,6 +58,7 @@ def test_every_field_has_its_own_title_and_description() -> None:
 
 
 @pytest.mark.acceptance
+@pytest.mark.slow  # starts check-jsonschema
 @pytest.mark.parametrize("kind, pattern", [("department", "departments/*/department.yaml"),
                                            ("goals", "departments/*/*/goals.yaml"),
                                            ("project", "departments/*/*/projects/*.yaml")])

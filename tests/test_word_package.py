@@ -7,10 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import copy_shipped
 from lxml import etree
-
-from perfgen.build import BuildOptions, build
 
 ROOT = Path(__file__).resolve().parent.parent
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -18,11 +15,8 @@ TWIPS_PER_MM = 1440 / 25.4
 
 
 @pytest.fixture(scope="module")
-def docs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    ws = copy_shipped(tmp_path_factory.mktemp("pkg"))  # a copy: the build writes its cache there
-    out = ws / "build"
-    build(ws, BuildOptions(out=out))
-    found = sorted(out.glob("*/*.docx"))
+def docs(shipped_build: Path) -> list[Path]:
+    found = sorted(shipped_build.glob("*/*.docx"))
     assert len(found) >= 8  # every department document and volume, plus the 自评表/监控表
     return found
 

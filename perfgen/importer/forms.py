@@ -174,7 +174,8 @@ def split_code(unit_line: str) -> tuple[str | None, str]:
 def unit_info(unit_line: str) -> dict[str, str]:
     """The department as a form's unit line shows it: 单位编码, 单位名称 and a 名称 without 本级."""
     code, name = split_code(unit_line)
-    info = {"单位名称": name, "名称": re.sub(r"本级$", "", name) or name}
+    short = next((name[: -len(w)] for w in words("单位名称后缀") if w and name.endswith(w)), name)
+    info = {"单位名称": name, "名称": short or name}
     if code:
         info["单位编码"] = code
     return info

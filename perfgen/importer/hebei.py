@@ -18,7 +18,7 @@ from perfgen.importer.formats import compile_format
 from perfgen.importer.forms import most_common, unit_info
 from perfgen.importer.hebei_goals import GoalsReader
 from perfgen.importer.hebei_projects import ProjectsReader, is_project_form
-from perfgen.importer.labels import vocab
+from perfgen.importer.labels import pattern, vocab
 from perfgen.importer.normalize import key, lines, one_line
 from perfgen.importer.reading import PartReader, table_text
 from perfgen.importer.report import Reporter, Where
@@ -136,7 +136,7 @@ class HebeiReader(PartReader):
                     self.rep.note(p.where, f"这张表的单位“{p.unit_line}”与其他表（{unit}）不同；部门只记一个单位")
         name = self.out.dept.get("抬头")
         if not name and self.doc.title:
-            m = re.match(r"^(.+?)\d{4}年", self.doc.title)
+            m = pattern("标题中的部门").match(self.doc.title)
             name = m.group(1) if m else None
         if not name and units:
             name = unit_info(most_common(units))["名称"]

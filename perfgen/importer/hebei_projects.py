@@ -17,7 +17,7 @@ from perfgen.importer.explanation import Explanation
 from perfgen.importer.formats import Format, candidates
 from perfgen.importer.forms import FormCells, amount, leftovers, most_common, read_indicators, read_labels
 from perfgen.importer.labels import candidates as wordings
-from perfgen.importer.labels import label_of, pattern
+from perfgen.importer.labels import label_of, pattern, vocab
 from perfgen.importer.normalize import AmountError, key, lines, one_line, parse_percent, wide_to_ascii
 from perfgen.importer.reading import PartReader, table_text
 from perfgen.importer.report import Reporter, Where
@@ -38,6 +38,15 @@ class _Reading:
     last_header: tuple[Header, int] | None = None     # the indicator header seen last, and its table width
     title_fmts: list[str] = field(default_factory=list)
     previous: str | None = None      # the paragraph just before this one ("" when empty)
+
+
+def _without_label(text: str, label: str) -> str:
+    """`text` without a leading “label：” (any spelling of the label in labels.yaml 表格标签)."""
+    for spelling in sorted([label, *vocab()["表格标签"].get(label, [])], key=len, reverse=True):
+        for colon in ("：", ":"):
+            if text.startswith(spelling + colon):
+                return text[len(spelling) + 1:].strip()
+    return text.strip()
 
 
 def _form_unit(table: Table, rows: range, form: FormCells,
@@ -118,8 +127,7 @@ class ProjectsReader(PartReader):
             st.explanation = Explanation(self, where, text, et[0], et[1], self._office(before, st))
             st.pending.append(st.explanation)
         elif um is not None:
-            st.unit_para = (text[: um.start()].strip().removeprefix("单位名称：").removeprefix("单位名称:").strip(),
-                            um.group(1))
+            st.unit_para = (_without_label(text[: um.start()].strip(), "单位名称"), um.group(1))
         elif st.explanation is not None:
             st.explanation.add(where, b.text)
         else:

@@ -36,9 +36,8 @@ from perfgen.importer.profiles import check_indicators, empty_categories_setting
 from perfgen.importer.report import Reporter, Where
 from perfgen.importer.result import ImportedDocument
 from perfgen.importer.writer import PlannedFile, check_targets, dump, modeline, write_all
-from perfgen.load import ID_RE  # the one id pattern
+from perfgen.model.ids import ID_RE, MAX_ID_CHARS  # the one id pattern
 
-MAX_ID_CHARS = 64  # as the schemas' maxLength for ids
 READERS = {"hebei": hebei.read, "ningxia": ningxia.read}
 
 
@@ -91,15 +90,27 @@ def _existing_department(root: Path, dept: str) -> dict[str, Any] | None:
 
 
 def layout_defaults(root: Path, template: str) -> dict[str, Any]:
+    """The template's complete layout, read and checked as `perfgen validate` reads it: the layout
+    schema's defaults, then its layout.yaml (one source of defaults; a broken file stops the import)."""
+    from perfgen import yamlsource
+    from perfgen.model.layout import complete
+    from perfgen.validate import layout_check
     folder = resources.find_named(root, "templates", template)
-    data = read_yaml(folder / "layout.yaml") if folder is not None else None
-    if not isinstance(data, dict):
+    if folder is None or not (folder / "layout.yaml").is_file():
         raise UserError(f"找不到模板“{template}”的版式设置（templates/{template}/layout.yaml）",
                         "可用的模板：" + "、".join(resources.available(root, "templates")))
-    from perfgen.model.layout import schema_defaults
-    layout = schema_defaults()  # the same complete layout the renderer reads (one source of defaults)
-    layout.update(data)
-    return layout
+    path = folder / "layout.yaml"
+    rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else f"（perfgen 自带）templates/{template}/layout.yaml"
+    doc, findings = yamlsource.read(path, rel)
+    own: dict[str, Any] = {}
+    if doc is not None:
+        own, problems = layout_check.check_file(doc)
+        findings = findings + problems
+    errors = [f for f in findings if f.severity == "error"]
+    if doc is None or errors:
+        raise UserError(f"{rel} 有错误，导入没有开始", "按提示改正模板的版式设置（perfgen validate 会列出同样的问题），再导入。",
+                        findings=errors)
+    return complete(own)
 
 
 # -- recognising the layout -----------------------------------------------------------------------

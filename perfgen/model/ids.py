@@ -9,3 +9,4 @@ import re
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 ID_RE = re.compile(ID_PATTERN)
+MAX_ID_CHARS = 64  # the schemas' maxLength for ids (tests/test_one_source.py compares them)

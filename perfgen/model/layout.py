@@ -8,7 +8,8 @@ a department (department.yaml) and a year (goals.yaml) override any of the templ
 {n} (1, 2, 3) and {cn} (一, 二, 三); format specs, conversions and attribute access are refused.
 
 API for templates and views (see the layout schema for the meaning of each key):
-- `schema_defaults()`: every key's default; `key_schema(key)`: one key's schema.
+- `schema_defaults()`: every key's default; `complete(own)`: a template's whole layout (the
+  renderer's loader and the importer both use it); `key_schema(key)`: one key's schema.
 - `format_problem(fmt, fields)`: why a format string is unsafe or uses a field it does not get
   (perfgen/safeformat.py, shared with perfgen.yaml 标题 and the review rules' messages).
 - `BLOCK_FIELDS`: which project fields each 项目表区块 prints (so which are required).
@@ -108,6 +109,13 @@ def key_fields(key: str) -> list[str] | None:
     """The {fields} the format of `key` receives, or None when the value is not a format."""
     sub = key_schema(key)
     return list(sub["x-fields"]) if sub is not None and "x-fields" in sub else None
+
+
+def complete(own: dict[str, Any]) -> dict[str, Any]:
+    """A template's whole layout: every schema default, then the keys its layout.yaml sets."""
+    layout = schema_defaults()
+    layout.update(own)
+    return layout
 
 
 def schema_defaults() -> dict[str, Any]:

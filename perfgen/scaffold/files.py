@@ -97,10 +97,10 @@ def add_schemas(report: ScaffoldReport, list_existing: bool = True, overwrite: b
 
 
 def check_id(value: str, what: str, example: str) -> None:
-    from perfgen.load import ID_RE
-    if not ID_RE.match(value) or len(value) > 64:
+    from perfgen.model.ids import ID_RE, MAX_ID_CHARS
+    if not ID_RE.match(value) or len(value) > MAX_ID_CHARS:
         raise UserError(f"{what} id“{value}”不合规",
-                        f"id 只能用小写英文字母、数字和连字符（不能以连字符开头或结尾），最长 64 个字符，例如 {example}。"
+                        f"id 只能用小写英文字母、数字和连字符（不能以连字符开头或结尾），最长 {MAX_ID_CHARS} 个字符，例如 {example}。"
                         "名称（中文）写在文件里，不写在 id 中。")
 
 
