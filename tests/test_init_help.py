@@ -1,0 +1,17 @@
+"""perfgen init --help says what perfgen init writes: the title's fields are the ones perfgen.yaml 标题
+receives (地区 too), and it does not quote a default title that is no longer the default."""
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from perfgen.cli.app import cli
+from perfgen.load import DEFAULT_TITLE, TITLE_FIELDS
+
+
+def test_init_help_names_every_title_field_and_no_stale_default() -> None:
+    out = CliRunner().invoke(cli, ["init", "--help"]).output
+    for name in TITLE_FIELDS:
+        assert "{" + name + "}" in out, name
+    quoted = [q.split("”")[0] for q in out.split("“")[1:]]
+    assert all(q == DEFAULT_TITLE for q in quoted if q.endswith("部门预算绩效目标汇编") and "{" in q), quoted
+    assert "地区" in out.split("Options:")[0]   # perfgen.yaml's keys as init writes them
