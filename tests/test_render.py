@@ -58,9 +58,9 @@ def test_002_differs_only_by_page_numbers_glued_into_the_seed(shipped_build: Pat
     assert difflib.SequenceMatcher(None, stripped, out, autojunk=False).ratio() >= 0.995
 
 
-def test_two_builds_give_identical_bytes(tmp_path: Path, shipped: Path) -> None:
-    a, b = tmp_path / "a", tmp_path / "b"
-    build(shipped, BuildOptions(out=a))
+def test_two_builds_give_identical_bytes(tmp_path: Path, shipped: Path, shipped_build: Path) -> None:
+    """The session's shared build (earlier, without the cache) and one more now: the same bytes."""
+    a, b = shipped_build, tmp_path / "b"
     build(shipped, BuildOptions(out=b))
     files = sorted(p.relative_to(a) for p in a.rglob("*.docx"))
     assert len(files) == 11 + 5  # 6 departments (two national-form examples) + 5 volumes; 2 自评表, 3 监控表
