@@ -1,6 +1,9 @@
 """perfgen init --help says what perfgen init writes: the title's fields are the ones perfgen.yaml 标题
-receives (地区 too), and it does not quote a default title that is no longer the default."""
+receives (地区 too), and it does not quote a default title that is no longer the default; template copy
+says how the copied template is used."""
 from __future__ import annotations
+
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -15,3 +18,10 @@ def test_init_help_names_every_title_field_and_no_stale_default() -> None:
     quoted = [q.split("”")[0] for q in out.split("“")[1:]]
     assert all(q == DEFAULT_TITLE for q in quoted if q.endswith("部门预算绩效目标汇编") and "{" in q), quoted
     assert "地区" in out.split("Options:")[0]   # perfgen.yaml's keys as init writes them
+
+
+def test_copying_the_volume_template_does_not_say_to_choose_it_in_department_yaml(workspace: Path) -> None:
+    r = CliRunner().invoke(cli, ["--root", str(workspace), "template", "copy", "volume"])
+    assert r.exit_code == 0, r.output
+    assert "模板: volume" not in r.output and "汇编" in r.output
+    assert (workspace / "templates" / "volume" / "layout.yaml").exists()

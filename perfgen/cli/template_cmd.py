@@ -111,4 +111,9 @@ def copy_command(obj: Context, name: str, new_name: str | None) -> None:
     from perfgen.scaffold.template_copy import copy_template
     target = copy_template(obj.root, name, new_name)
     click.echo(f"已复制到 {target}")
-    click.echo(f"在 department.yaml 中写“模板: {target.name}”即可使用；修改后运行 perfgen template check。")
+    from perfgen.resources import VOLUME_TEMPLATE
+    if target.name == VOLUME_TEMPLATE:   # the volume's skeleton is used from here; no department chooses it
+        click.echo("汇编（封面、目录、部门分隔页）从此使用这份模板；封面文字改 layout.yaml 和 perfgen.yaml，"
+                   "修改后运行 perfgen build。")
+    else:
+        click.echo(f"在 department.yaml 中写“模板: {target.name}”即可使用；修改后运行 perfgen template check。")
