@@ -30,6 +30,32 @@ _TYPE_CN = {"string": "文字", "number": "数字", "integer": "整数", "boolea
             "object": "“字段: 值”形式的键值对", "array": "列表（每项以“- ”开头）", "null": "空值"}
 
 
+def _spelling(value: Any) -> str:
+    """A value as the user wrote it in YAML (true, not Python's True)."""
+    if value is None:
+        return "空值"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,), "boolean": (bool,), "array": (list,), "object": (dict,),
+    "integer": (int,), "number": (int, float, Decimal), "null": (type(None),)}
+
+
+def _wrong_type(error: ValidationError) -> bool:
+    """True when the schema beside this keyword also declares a type the value does not have."""
+    want = error.schema.get("type") if isinstance(error.schema, dict) else None
+    names = [want] if isinstance(want, str) else list(want or [])
+    if not names:
+        return False
+    value = error.instance
+    ok = any(isinstance(value, _JSON_TYPES.get(n, ())) and not (n in ("integer", "number") and isinstance(value, bool))
+             for n in names)
+    return not ok
+
+
 def _type_name(value: Any) -> str:
     if value is None:
         return "空值"
@@ -264,6 +290,9 @@ def _explain_type(kind: str, error: ValidationError, path: tuple[str | int, ...]
         hint = "这里应写成下一级缩进的“字段: 值”。检查这一行是否少了换行和缩进，或冒号写成了全角“：”。"
     elif value is None:
         hint = "这里不能空着；请填写内容。" + (f"（{hint}）" if hint else "")
+    if not hint:  # an item of a list, say: its choices, or at least what to write
+        choices = error.schema.get("enum") if isinstance(error.schema, dict) else None
+        hint = "可选：" + "、".join(map(_spelling, choices)) if choices else f"把这里改写成{want}。"
     made: Finding = finding(f"应为{want}，实际是{_type_name(value)}", hint, code="schema.type")
     return made
 
@@ -276,7 +305,9 @@ def _explain_simple(doc: YamlDocument, kind: str, error: ValidationError, findin
     if v == "type":
         want = _TYPE_CN.get(error.validator_value, str(error.validator_value)) \
             if isinstance(error.validator_value, str) else "或".join(_TYPE_CN.get(t, t) for t in error.validator_value)
-        yield finding(f"应为{want}，实际是{_type_name(value)}", desc, code="schema.type")
+        choices = error.schema.get("enum") if isinstance(error.schema, dict) else None
+        hint = desc or ("可选：" + "、".join(map(_spelling, choices)) if choices else f"把这里改写成{want}。")
+        yield finding(f"应为{want}，实际是{_type_name(value)}", hint, code="schema.type")
     elif v == "pattern":
         yield finding(f"“{value}”的格式不对", desc, code="schema.pattern")
     elif v == "minLength":
@@ -289,7 +320,13 @@ def _explain_simple(doc: YamlDocument, kind: str, error: ValidationError, findin
     elif v == "maximum":
         yield finding(f"“{value}”超过允许的最大值 {error.validator_value}", desc, code="schema.maximum")
     elif v == "enum":
-        yield finding(f"“{value}”不是可选值", "可选：" + "、".join(map(str, error.validator_value)), code="schema.enum")
+        if _wrong_type(error):
+            return  # the "type" error at the same place already says it, in these words
+        options = "可选：" + "、".join(map(_spelling, error.validator_value))
+        if isinstance(value, (list, dict)):
+            yield finding(f"应为一个可选值，实际是{_type_name(value)}", options, code="schema.enum")
+        else:
+            yield finding(f"“{_spelling(value)}”不是可选值", options, code="schema.enum")
     elif v == "const":
         yield finding(f"应为 {error.validator_value}", desc, code="schema.const")
     elif v == "uniqueItems":
