@@ -16,7 +16,7 @@ from typing import Any
 
 from perfgen.errors import Finding
 from perfgen.model import layout as layout_model
-from perfgen.validate import schema_check
+from perfgen.validate import characters, schema_check
 from perfgen.yamlsource import YamlDocument
 
 CROWN = {"department": "部门", "goals": "年度目标"}
@@ -59,6 +59,10 @@ def _formats(doc: Any, values: dict[str, Any], crumb: str) -> tuple[set[str], li
     return bad, findings
 
 
+def _crumb(path: tuple[Any, ...]) -> str:
+    return " › ".join(["版式设置", *(f"第{p + 1}项" if isinstance(p, int) else str(p) for p in path)])
+
+
 def _schema_bad_keys(data: dict[str, Any]) -> set[str]:
     """The keys whose value does not fit the layout schema (their values are not used)."""
     validator = schema_check._validator("layout")
@@ -74,6 +78,7 @@ def check_file(doc: YamlDocument) -> tuple[dict[str, Any], list[Finding]]:
     bad = _schema_bad_keys(doc.data)
     good = {k: v for k, v in doc.data.items() if k not in bad and layout_model.key_schema(k) is not None}
     fbad, more = _formats(doc, good, "版式设置")
+    more += characters.findings(doc.rel, doc, _crumb)
     return {k: v for k, v in good.items() if k not in fbad}, findings + more
 
 

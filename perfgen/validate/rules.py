@@ -177,40 +177,15 @@ def references(result: LoadResult) -> Iterator[Finding]:
                                      "对应了项目就不必再写金额，删去“金额”即可自动取项目预算数。", "rule.subgoal-amount")
 
 
-_CHAR_NAMES = {"\x0b": "垂直制表符（从 Word 复制时常带入）", "\x00": "空字符", "\x0c": "换页符"}
-
-
 def xml_characters(result: LoadResult) -> Iterator[Finding]:
     """Text a Word document cannot hold (control characters, lone surrogates) is refused here,
     with its exact place, instead of vanishing silently from the document."""
-    from perfgen.render.xmltext import has_invalid_xml_chars, invalid_xml_chars
-
-    def walk(value: object, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
-        if isinstance(value, str):
-            if invalid_xml_chars(value):
-                yield path, value
-        elif isinstance(value, dict):
-            for k, v in value.items():
-                yield from walk(k, path + (k,)) if isinstance(k, str) and invalid_xml_chars(k) else iter(())
-                yield from walk(v, path + (k,))
-        elif isinstance(value, list):
-            for i, v in enumerate(value):
-                yield from walk(v, path + (i,))
-
+    from perfgen.validate import characters
+    from perfgen.validate.schema_check import breadcrumb
     for rel, doc in sorted(result.docs.items()):
-        if doc.text and not has_invalid_xml_chars(doc.text) and "\\" not in doc.text:
-            continue  # nothing to find (escapes such as "\v" in quotes are checked the slow way)
-        for path, text in walk(doc.data, ()):
-            bad = invalid_xml_chars(text)[0]
-            name = _CHAR_NAMES.get(bad, "不可见的控制字符" if ord(bad) < 0x20 else "无效字符")
-            line, col = doc.position(path)
-            from perfgen.validate.schema_check import breadcrumb
-            kind = kind_of(rel)
-            yield Finding(file=rel, line=line, column=col, code="rule.xml-character",
-                          breadcrumb=breadcrumb(kind, doc.data, path) if kind else None,
-                          message=f"文字中含有{name}（U+{ord(bad):04X}），Word 文档无法保存这个字符",
-                          hint="删除这个字符：在编辑器中定位到该行，删去看不见的字符后重新输入；"
-                               "从 Word 复制的文字请先粘贴到记事本再复制。")
+        kind = kind_of(rel)
+        yield from characters.findings(
+            rel, doc, (lambda path, kind=kind, doc=doc: breadcrumb(kind, doc.data, path)) if kind else None)
 
 
 def printed_fields(result: LoadResult) -> Iterator[Finding]:
