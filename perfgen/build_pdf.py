@@ -214,7 +214,8 @@ class PdfPages:
                 return   # a sheet not asked for yet, or still being converted: write_pdfs numbers it
             found[(docx.name, start)] = self.folder / f"sheet-{fp}.pdf"
         target = self.tmp / f"dept-{docx.stem}.pdf"
-        assemble.stamp_document(pages.pdf, self.sheets_of(found, docx.name), target, assemble.core_metadata(data))
+        assemble.stamp_document(pages.pdf, self.sheets_of(found, docx.name), target, assemble.core_metadata(data),
+                                self.reader)
         self.stamped[docx.name] = (pages.pdf, target)
 
     # -- whole documents (the volume's front matter) ---------------------------------------------
@@ -274,8 +275,11 @@ class PdfPages:
         from perfgen.render import assemble
         found: dict[tuple[str, int], Path] = {}
         wanted: dict[str, bytes] = {}
+        designs: dict[int, object] = {}   # by the bytes object: the volume asks for many sheets of one document
         for (label, start), docx in requests.items():
-            key = (assemble.design(docx), start)
+            if id(docx) not in designs:
+                designs[id(docx)] = assemble.design(docx)
+            key = (designs[id(docx)], start)
             if key not in self._sheet_names:
                 sheet = assemble.number_sheet(docx, start)
                 fp = cache.digest(sheet)
@@ -364,7 +368,8 @@ def write_pdfs(job: PdfPages, docs: list[Path], chapters: list[Chapter], pages: 
                 tmp = early[1]
             else:
                 tmp = job.tmp / f"dept-{docx.stem}.pdf"
-                assemble.stamp_document(p.pdf, job.sheets_of(sheets, docx.name), tmp, assemble.core_metadata(data))
+                assemble.stamp_document(p.pdf, job.sheets_of(sheets, docx.name), tmp, assemble.core_metadata(data),
+                                        job.reader)
             write_atomic(target, tmp.read_bytes())
             remember(docx, data, target)
         out.append((target, p.count))
@@ -386,7 +391,7 @@ def write_pdfs(job: PdfPages, docs: list[Path], chapters: list[Chapter], pages: 
         tmp = job.tmp / "volume.pdf"
         done = assemble.assemble_volume(tmp, dividers.pdf, first_divider, departments,
                                         job.sheets_of(sheets, "volume.docx"), duplex,
-                                        assemble.metadata(title, issuer), front_pdf)
+                                        assemble.metadata(title, issuer), front_pdf, job.reader)
     write_atomic(volume_target, tmp.read_bytes())
     remember(folder / "volume.docx", volume_docx, volume_target)
     out.append((volume_target, done.pages))

@@ -260,9 +260,19 @@ def test_results_share_the_departments_libreoffice_run_and_departments_are_numbe
     def stamp(*args, **kw):
         stamped_while_converting.append(running[0])
         return real_stamp(*args, **kw)
+    import pypdf
+    opened: list[str] = []
+    real_reader = pypdf.PdfReader
+
+    def reader(stream, *args, **kw):
+        opened.append(str(stream))
+        return real_reader(stream, *args, **kw)
     monkeypatch.setattr(pdfmod, "convert_to_pdf", convert)
     monkeypatch.setattr(assemble, "stamp_document", stamp)
+    monkeypatch.setattr(pypdf, "PdfReader", reader)
     report = build(ws, BuildOptions(out=ws / "build", pdf=True, years=[2025], jobs=1))
+    pages = [p for p in opened if "pdf-pages" in p and not Path(p).name.startswith(("sheet-", "doc-"))]
+    assert len(pages) == 1, opened   # the department's pages parsed once, for its PDF and the volume
     results = [p.name for p in report.documents if "自评表" in p.name or "监控表" in p.name]
     assert results and "yutian-zfw.docx" in calls[0] and set(results) <= set(calls[0]), calls
     assert not any(set(results) & set(c) for c in calls[1:]), calls   # no LibreOffice run of their own
