@@ -320,11 +320,10 @@ def _write_documents(root: Path, result: LoadResult, options: BuildOptions, plan
         full_year = year in complete_years and (not options.departments or set(options.departments) >= {
             d.id for d in result.workspace.departments.values() if year in d.years})
         folder = out_root / str(year)
-        _write_year(root, result, options, year, folder, written, chapters, full_year, report, progress, pdf_store)
+        results = _result_documents(root, dys, folder)   # 自评表/监控表 are published too
+        _write_year(root, result, options, year, folder, written, chapters, full_year, report, progress, pdf_store,
+                    results)
         report.documents.extend(written)
-        results = _result_documents(root, dys, folder)
-        if options.pdf and results:
-            _pdfs(results, folder, report, progress, None, options.jobs, pdf_store)  # 自评表/监控表 are published too
         report.documents.extend(results)
     if pdf_store is not None:
         pdf_store.save()
@@ -372,16 +371,22 @@ def _remember(renders: cache.Store | None, bodies: Path, name: str, fingerprint:
 
 def _write_year(root: Path, result: LoadResult, options: BuildOptions, year: int, folder: Path, paths: list[Path],
                 chapters: list[Chapter], full_year: bool, report: BuildReport, progress: Progress,
-                pdf_store: cache.Store | None) -> None:
-    """The year's volume (when every department of the year is in it) and the PDFs."""
+                pdf_store: cache.Store | None, results: list[Path]) -> None:
+    """The year's volume (when every department of the year is in it) and the PDFs; the PDFs of
+    the `results` documents are converted in the same LibreOffice processes as the departments."""
     if not (options.volume and full_year):
         if options.pdf:
-            _pdfs(paths, folder, report, progress, None, options.jobs, pdf_store)
+            _pdfs(paths + results, folder, report, progress, None, options.jobs, pdf_store)
         return
     progress(f"{year} 年汇编：{len(chapters)} 个部门")
     job = _page_job(root, options, paths, report, pdf_store, progress)
+    extra = {d.name: d.read_bytes() for d in results if _cached_pdf(pdf_store, d) is None} \
+        if options.pdf and job is not None else {}
     try:
-        _write_volume(root, result, options, year, folder, paths, chapters, report, progress, pdf_store, job)
+        _write_volume(root, result, options, year, folder, paths, chapters, report, progress, pdf_store, job, extra)
+        if options.pdf and results:
+            _pdfs(results, folder, report, progress, None, options.jobs, pdf_store,
+                  made={d: job.extras[d.name] for d in results if d.name in job.extras} if job is not None else {})
     finally:
         if job is not None:
             report.converted.extend(job.converted)
@@ -410,7 +415,7 @@ def _page_job(root: Path, options: BuildOptions, docs: list[Path], report: Build
 
 def _write_volume(root: Path, result: LoadResult, options: BuildOptions, year: int, folder: Path,
                   paths: list[Path], chapters: list[Chapter], report: BuildReport, progress: Progress,
-                  pdf_store: cache.Store | None, job: build_pdf.PdfPages | None) -> None:
+                  pdf_store: cache.Store | None, job: build_pdf.PdfPages | None, extra: dict[str, bytes]) -> None:
     from perfgen.render.volume import compose_volume, front_matter
     duplex = result.workspace.settings.duplex
     settings = result.workspace.settings
@@ -420,7 +425,7 @@ def _write_volume(root: Path, result: LoadResult, options: BuildOptions, year: i
     if job is not None:
         # with --pdf the front matter is converted with the departments, for its divider pages
         early = {"volume-dividers.docx": front_matter(root, year, title, settings, chapters)} if options.pdf else {}
-        pages, wholes = job.department_pages(paths, chapters, early)
+        pages, wholes = job.department_pages(paths, chapters, early, stamp=options.pdf, extra=extra)
         build_pdf.toc_pages(pages, chapters, duplex)
     elif options.pdf:
         _pdfs(paths, folder, report, progress, chapters, options.jobs, pdf_store, duplex)
@@ -514,21 +519,21 @@ def _prune_bodies(folder: Path, keep: set[str]) -> None:
 
 def _pdfs(paths: list[Path], folder: Path, report: BuildReport, progress: Progress,
           chapters: list[Chapter] | None, jobs: int | None, store: cache.Store | None,
-          duplex: bool = False) -> None:
+          duplex: bool = False, made: dict[Path, Path] | None = None) -> None:
     """Convert to PDF in a temporary folder (in parallel LibreOffice processes), check that each
     PDF kept the document's text, move each PDF into place atomically, and note each chapter's page
     count and heading pages for the volume's table of contents. A PDF made from the same .docx
-    bytes by the last build is reused, like the .docx outputs."""
+    bytes by the last build is reused, like the .docx outputs; `made`: PDFs converted already."""
     from perfgen.render import pdf as pdfmod
     with tempfile.TemporaryDirectory(prefix="perfgen-pdf-") as tmp:
         if not report.font_substitutes:
             from perfgen.render import fonts
             report.font_substitutes = fonts.substitutes(fonts.write_config(Path(tmp)))
-        made: dict[Path, Path] = {}
-        todo = [d for d in paths if _cached_pdf(store, d) is None]
+        made = dict(made or {})
+        todo = [d for d in paths if d not in made and _cached_pdf(store, d) is None]
         if todo:
             progress(f"转换 PDF：{len(todo)} 个文件")
-            made = pdfmod.convert_to_pdf(todo, Path(tmp) / "pdf", jobs=_pdf_jobs(jobs))
+            made.update(pdfmod.convert_to_pdf(todo, Path(tmp) / "pdf", jobs=_pdf_jobs(jobs)))
         page = 1
         for i, docx in enumerate(paths):
             target = folder / (docx.stem + ".pdf")

@@ -79,6 +79,9 @@ class PdfPages:
         self._readers: dict[Path, Any] = {}
         self._sheet_names: dict[tuple[object, int], str] = {}   # (design, start) -> sheet digest
         self._sheets_made: set[str] = set()
+        self._sheets_pending: set[str] = set()   # asked for, not converted yet
+        self.stamped: dict[str, tuple[Path, Path]] = {}   # department .docx name -> (its pages, its numbered PDF)
+        self.extras: dict[str, Path] = {}   # PDFs of the documents department_pages converted on the side
 
     def reader(self, pdf: Path) -> Any:
         """A pypdf reader of `pdf`, opened once per build."""
@@ -112,8 +115,10 @@ class PdfPages:
             self.store.put(key, fingerprint, {"file": name, "pdf": _digest(target), **extra})
         return target
 
-    def _convert(self, docs: dict[str, bytes]) -> dict[str, Path]:
-        """Convert documents given as {file name: bytes}; returns {file name: pdf}."""
+    def _convert(self, docs: dict[str, bytes], done: Callable[[str, Path], None] | None = None,
+                 lead: list[str] | None = None) -> dict[str, Path]:
+        """Convert documents given as {file name: bytes}; returns {file name: pdf}. `done(name,
+        pdf)` is called for each as soon as LibreOffice has written it; `lead`: names to convert first."""
         from perfgen.render import pdf as pdfmod
         if not docs:
             return {}
@@ -124,15 +129,24 @@ class PdfPages:
             (folder / name).write_bytes(data)
             files.append(folder / name)
         self.converted.extend(docs)
-        made = pdfmod.convert_to_pdf(files, self.tmp / f"out{len(self.converted)}", jobs=self.jobs)
+        if done is None:
+            made = pdfmod.convert_to_pdf(files, self.tmp / f"out{len(self.converted)}", jobs=self.jobs)
+        else:
+            made = pdfmod.convert_to_pdf(files, self.tmp / f"out{len(self.converted)}", jobs=self.jobs,
+                                         done=lambda docx, pdf: done(docx.name, pdf),
+                                         lead=[folder / n for n in lead or []])
         return {f.name: made[f] for f in files}
 
     # -- department pages --------------------------------------------------------------------------
 
-    def department_pages(self, docs: list[Path], chapters: list[Chapter],
-                         also: dict[str, bytes] | None = None) -> tuple[list[Pages], dict[str, Whole]]:
+    def department_pages(self, docs: list[Path], chapters: list[Chapter], also: dict[str, bytes] | None = None,
+                         stamp: bool = False, extra: dict[str, bytes] | None = None) -> tuple[
+                             list[Pages], dict[str, Whole]]:
         """Each department's pages without numbers: cached, or converted now (all at once),
-        with the whole documents `also` (see documents)."""
+        with the whole documents `also` (see documents). Each department is checked and cached as
+        soon as LibreOffice has written it, while the others are converted; with `stamp` its PDF
+        is numbered then too (into `stamped`), when its number sheet is there already.
+        `extra`: documents converted whole in the same processes, into `extras` (自评表/监控表)."""
         from perfgen.render import assemble
         from perfgen.render import pdf as pdfmod
         result: dict[int, Pages] = {}
@@ -149,31 +163,60 @@ class PdfPages:
             else:
                 todo[docx.name] = (i, fp, data, headings, f"pages:{docx.parent.name}/{docx.name}")
         wholes, whole_todo = self._documents(also or {})
-        if todo or whole_todo:
+        extra = extra or {}
+        if todo or whole_todo or extra:
             self.progress(f"转换 PDF：{len(todo)} 个部门")
             # the number sheets the departments (and, when it shares their design, the volume) will
-            # need, in the same LibreOffice processes
+            # need, in the same LibreOffice processes, first: the departments are numbered with them
             guess = sum(assemble.estimated_pages(t[2]) + 2 for t in todo.values())
             sheets: dict[str, bytes] = {}
             if todo:
                 first = next(iter(todo.values()))[2]
                 _, sheets = self._sheet_files({("guess", s): first for s in range(1, guess + 1, assemble.SHEET_PAGES)})
+
+            reported: set[str] = set()
+
+            def finished(name: str, pdf: Path) -> None:
+                reported.add(name)
+                if name in sheets:
+                    self._keep_sheets({name: sheets[name]}, {name: pdf})
+                elif name in whole_todo:
+                    wholes.update(self._keep_documents({name: whole_todo[name]}, {name: pdf}))
+                elif name in extra:
+                    self.extras[name] = pdf
+                elif name in todo:
+                    i, fp, data, headings, key = todo[name]
+                    text = pdfmod.pdf_text(pdf)
+                    pages = pdfmod.split_pages(text)
+                    lost = pdfmod.lost_in_text(data, text)
+                    found = pdfmod.find_pages(pages, headings)
+                    described = lost.describe() if lost is not None else None
+                    kept = self._keep(key, fp, pdf, f"{fp}.pdf", {"count": len(pages), "found": found, "lost": described})
+                    result[i] = Pages(kept, len(pages), found, described)
+                    if stamp and described is None:
+                        self._stamp_now(docs[i], data, result[i])
             made = self._convert({**{name: assemble.bare(t[2]) for name, t in todo.items()}, **sheets,
-                                  **{n: d for n, (_, d) in whole_todo.items()}})
-            self._keep_sheets(sheets, made)
-            wholes.update(self._keep_documents(whole_todo, made))
-            with ThreadPoolExecutor(self.jobs) as pool:   # pdftotext runs as its own process
-                texts = dict(zip(todo, pool.map(pdfmod.pdf_text, [made[n] for n in todo])))
-            for name, (i, fp, data, headings, key) in todo.items():
-                text = texts[name]
-                pages = pdfmod.split_pages(text)
-                lost = pdfmod.lost_in_text(data, text)
-                found = pdfmod.find_pages(pages, headings)
-                described = lost.describe() if lost is not None else None
-                kept = self._keep(key, fp, made[name], f"{fp}.pdf",
-                                  {"count": len(pages), "found": found, "lost": described})
-                result[i] = Pages(kept, len(pages), found, described)
+                                  **{n: d for n, (_, d) in whole_todo.items()}, **extra},
+                                 finished, list(sheets))
+            for name, pdf in made.items():   # what was not reported while LibreOffice ran (none, as a rule)
+                if name not in reported:
+                    finished(name, pdf)
         return [result[i] for i in range(len(docs))], wholes
+
+    def _stamp_now(self, docx: Path, data: bytes, pages: Pages) -> None:
+        """Number a department's PDF (see write_pdfs) if its number sheets are converted already."""
+        from perfgen.render import assemble
+        design = assemble.design(data)
+        found: dict[tuple[str, int], Path] = {}
+        for start in range(1, max(pages.count, 1) + 1, assemble.SHEET_PAGES):
+            fp = self._sheet_names.get((design, start))
+            if fp is None or fp in self._sheets_pending:
+                return   # a sheet not asked for yet, or still being converted: write_pdfs numbers it
+            found[(docx.name, start)] = self.folder / f"sheet-{fp}.pdf"
+        target = self.tmp / f"dept-{docx.stem}.pdf"
+        assemble.stamp_document(pages.pdf, self.sheets_of(found, docx.name), target, assemble.core_metadata(data),
+                                self.reader)
+        self.stamped[docx.name] = (pages.pdf, target)
 
     # -- whole documents (the volume's front matter) ---------------------------------------------
 
@@ -232,14 +275,18 @@ class PdfPages:
         from perfgen.render import assemble
         found: dict[tuple[str, int], Path] = {}
         wanted: dict[str, bytes] = {}
+        designs: dict[int, object] = {}   # by the bytes object: the volume asks for many sheets of one document
         for (label, start), docx in requests.items():
-            key = (assemble.design(docx), start)
+            if id(docx) not in designs:
+                designs[id(docx)] = assemble.design(docx)
+            key = (designs[id(docx)], start)
             if key not in self._sheet_names:
                 sheet = assemble.number_sheet(docx, start)
                 fp = cache.digest(sheet)
                 self._sheet_names[key] = fp
                 if self._hit(f"sheet:{fp}", fp) is None and fp not in self._sheets_made:
                     wanted[f"sheet-{fp}.docx"] = sheet
+                    self._sheets_pending.add(fp)
             found[(label, start)] = self.folder / f"sheet-{self._sheet_names[key]}.pdf"
         return found, wanted
 
@@ -248,6 +295,7 @@ class PdfPages:
             fp = name.removeprefix("sheet-").removesuffix(".docx")
             self._keep(f"sheet:{fp}", fp, made[name], f"sheet-{fp}.pdf", {})
             self._sheets_made.add(fp)
+            self._sheets_pending.discard(fp)
 
     def prune(self) -> None:
         """Delete cached PDFs that no cache entry refers to (an edited department's old pages)."""
@@ -315,8 +363,13 @@ def write_pdfs(job: PdfPages, docs: list[Path], chapters: list[Chapter], pages: 
     for i, (docx, data, p) in enumerate(zip(docs, datas, pages)):
         target = folder / (docx.stem + ".pdf")
         if dept_fresh[i]:
-            tmp = job.tmp / f"dept-{docx.stem}.pdf"
-            assemble.stamp_document(p.pdf, job.sheets_of(sheets, docx.name), tmp, assemble.core_metadata(data))
+            early = job.stamped.get(docx.name)
+            if early is not None and early[0] == p.pdf:   # numbered while LibreOffice converted the others
+                tmp = early[1]
+            else:
+                tmp = job.tmp / f"dept-{docx.stem}.pdf"
+                assemble.stamp_document(p.pdf, job.sheets_of(sheets, docx.name), tmp, assemble.core_metadata(data),
+                                        job.reader)
             write_atomic(target, tmp.read_bytes())
             remember(docx, data, target)
         out.append((target, p.count))
@@ -338,7 +391,7 @@ def write_pdfs(job: PdfPages, docs: list[Path], chapters: list[Chapter], pages: 
         tmp = job.tmp / "volume.pdf"
         done = assemble.assemble_volume(tmp, dividers.pdf, first_divider, departments,
                                         job.sheets_of(sheets, "volume.docx"), duplex,
-                                        assemble.metadata(title, issuer), front_pdf)
+                                        assemble.metadata(title, issuer), front_pdf, job.reader)
     write_atomic(volume_target, tmp.read_bytes())
     remember(folder / "volume.docx", volume_docx, volume_target)
     out.append((volume_target, done.pages))

@@ -201,6 +201,89 @@ def test_profiles_of_dead_runs_are_removed_and_live_ones_kept(tmp_path: Path) ->
     assert live.is_dir() and not stale.exists() and not old.exists()
 
 
+# -- work on each PDF as soon as LibreOffice has written it ----------------------------------------
+
+def test_a_pdf_counts_as_written_once_the_next_one_is_begun_or_libreoffice_ended(tmp_path: Path) -> None:
+    files = [tmp_path / f"{n}.docx" for n in "abcd"]
+    seen: list[str] = []
+    finished = pdfmod._Finished(files, tmp_path, lambda docx, pdf: seen.append(docx.stem))
+    finished.poll(running=True)
+    (tmp_path / "a.pdf").write_bytes(b"%PDF-")
+    finished.poll(running=True)
+    assert seen == []   # a.pdf may still be being written
+    (tmp_path / "b.pdf").write_bytes(b"%PDF-")
+    finished.poll(running=True)
+    assert seen == ["a"]
+    (tmp_path / "d.pdf").write_bytes(b"%PDF-")   # c failed: LibreOffice went on with d
+    finished.poll(running=True)
+    assert seen == ["a", "b"]
+    finished.poll(running=False)
+    finished.poll(running=False)
+    assert seen == ["a", "b", "d"]   # each once; c is reported missing by convert_to_pdf
+
+
+@pytest.mark.slow
+@needs_lo
+def test_convert_to_pdf_hands_over_each_complete_pdf_and_converts_the_leads_first(pdf_build: Path,
+                                                                                   tmp_path: Path) -> None:
+    from pypdf import PdfReader
+    files = []
+    for name in ("2021/shanhaiguan-zfw", "2022/chengde-gxq-zfw", "2025/yutian-zfw"):
+        files.append(tmp_path / (Path(name).name + ".docx"))
+        shutil.copy(pdf_build / f"{name}.docx", files[-1])
+    seen: list[tuple[str, int]] = []
+    made = pdfmod.convert_to_pdf(files, tmp_path / "out", jobs=1, lead=[files[2]],
+                                 done=lambda docx, pdf: seen.append((docx.name, len(PdfReader(pdf).pages))))
+    assert [n for n, _ in seen] == [files[2].name, files[0].name, files[1].name]   # the lead first, then by size
+    assert all(n == len(PdfReader(made[tmp_path / name]).pages) and n > 0 for name, n in seen)
+
+
+@pytest.mark.slow
+@needs_lo
+def test_results_share_the_departments_libreoffice_run_and_departments_are_numbered_meanwhile(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from perfgen.render import assemble
+    ws = copy_shipped(tmp_path)
+    calls: list[list[str]] = []
+    running: list[bool] = [False]
+    stamped_while_converting: list[bool] = []
+    real_convert, real_stamp = pdfmod.convert_to_pdf, assemble.stamp_document
+
+    def convert(files, outdir, timeout=900, jobs=1, **kw):
+        calls.append([f.name for f in files])
+        running[0] = True
+        try:
+            return real_convert(files, outdir, timeout, jobs, **kw)
+        finally:
+            running[0] = False
+
+    def stamp(*args, **kw):
+        stamped_while_converting.append(running[0])
+        return real_stamp(*args, **kw)
+    import pypdf
+    opened: list[str] = []
+    real_reader = pypdf.PdfReader
+
+    def reader(stream, *args, **kw):
+        opened.append(str(stream))
+        return real_reader(stream, *args, **kw)
+    monkeypatch.setattr(pdfmod, "convert_to_pdf", convert)
+    monkeypatch.setattr(assemble, "stamp_document", stamp)
+    monkeypatch.setattr(pypdf, "PdfReader", reader)
+    report = build(ws, BuildOptions(out=ws / "build", pdf=True, years=[2025], jobs=1))
+    pages = [p for p in opened if "pdf-pages" in p and not Path(p).name.startswith(("sheet-", "doc-"))]
+    assert len(pages) == 1, opened   # the department's pages parsed once, for its PDF and the volume
+    results = [p.name for p in report.documents if "自评表" in p.name or "监控表" in p.name]
+    assert results and "yutian-zfw.docx" in calls[0] and set(results) <= set(calls[0]), calls
+    assert not any(set(results) & set(c) for c in calls[1:]), calls   # no LibreOffice run of their own
+    assert stamped_while_converting == [True]   # the one department, numbered while LibreOffice ran
+    for name in results:
+        pdf = ws / "build/2025" / name.replace(".docx", ".pdf")
+        assert pdf in report.pdfs and pdfmod.lost_text((ws / "build/2025" / name).read_bytes(), pdf) is None
+    own = [_footer_number(p) for p in pdfmod.page_texts(ws / "build/2025/yutian-zfw.pdf")]
+    assert own == list(range(1, len(own) + 1)), own
+
+
 # -- fonts ---------------------------------------------------------------------------------------
 
 @pytest.mark.slow
@@ -337,9 +420,9 @@ def test_only_changed_documents_are_converted_again(tmp_path: Path, monkeypatch:
     converted: list[str] = []
     real = pdfmod.convert_to_pdf
 
-    def spy(files, outdir, timeout=900, jobs=1):
+    def spy(files, outdir, timeout=900, jobs=1, **kw):
         converted.extend(f.name for f in files)
-        return real(files, outdir, timeout, jobs)
+        return real(files, outdir, timeout, jobs, **kw)
 
     monkeypatch.setattr(pdfmod, "convert_to_pdf", spy)
     project = ws / "departments/shanhaiguan-zfw/2021/projects/cheliang-baoxianfei.yaml"
@@ -428,9 +511,9 @@ def test_volume_docx_has_toc_page_numbers_without_pdf_and_a_later_pdf_converts_n
     converted: list[str] = []
     real = pdfmod.convert_to_pdf
 
-    def spy(files, outdir, timeout=900, jobs=1):
+    def spy(files, outdir, timeout=900, jobs=1, **kw):
         converted.extend(f.name for f in files)
-        return real(files, outdir, timeout, jobs)
+        return real(files, outdir, timeout, jobs, **kw)
 
     monkeypatch.setattr(pdfmod, "convert_to_pdf", spy)
     build(ws, BuildOptions(out=ws / "build", years=[2022], pdf=True))

@@ -190,6 +190,7 @@ class _Writer:
         self.stamps = _Stamps(self.pdf, sheets) if sheets is not None else None
         self.save = _stream(self.pdf, b"q\n")
         self.restore = _stream(self.pdf, b"\nQ\n")
+        self.draw = _stream(self.pdf, b"q /PGnumber Do Q\n")   # one object for every page: each names its own form
 
     def add(self, page: Any, number: int | None) -> None:
         from pypdf.generic import ArrayObject, DictionaryObject, NameObject
@@ -206,8 +207,7 @@ class _Writer:
         old_list = list(old.get_object()) if old is not None and isinstance(old.get_object(), ArrayObject) else \
             ([old] if old is not None else [])
         # the page's own drawing is isolated (q … Q) so the stamp is placed in the page's coordinates
-        new[NameObject("/Contents")] = ArrayObject([self.save, *old_list, self.restore,
-                                                   _stream(self.pdf, b"q /PGnumber Do Q\n")])
+        new[NameObject("/Contents")] = ArrayObject([self.save, *old_list, self.restore, self.draw])
 
     def blank(self, like: Any) -> None:
         box = like.mediabox
@@ -234,10 +234,19 @@ def core_metadata(docx: bytes) -> dict[str, str]:
     return metadata(root.findtext(dc + "title") or "", root.findtext(dc + "creator") or "")
 
 
-def stamp_document(body: Path, sheets: Sheets, target: Path, meta: dict[str, str]) -> int:
-    """A department's PDF: its bare pages numbered 1…; returns the page count."""
+Open = Callable[[Path], Any]
+"""A pypdf PdfReader of a file: a build shares one per file, so that a department's pages parsed
+for its own PDF need not be parsed again for the volume."""
+
+
+def _open(pdf: Path) -> Any:
     from pypdf import PdfReader
-    reader = PdfReader(body)
+    return PdfReader(pdf)
+
+
+def stamp_document(body: Path, sheets: Sheets, target: Path, meta: dict[str, str], open_pdf: Open = _open) -> int:
+    """A department's PDF: its bare pages numbered 1…; returns the page count."""
+    reader = open_pdf(body)
     out = _Writer(sheets)
     for i, page in enumerate(reader.pages, 1):
         out.add(page, i)
@@ -262,7 +271,7 @@ class Assembled:
 
 def assemble_volume(target: Path, dividers: Path, first_divider: int, departments: list[Department],
                     sheets: Sheets, duplex: bool, meta: dict[str, str],
-                    front: Callable[[], tuple[Path, int]]) -> Assembled:
+                    front: Callable[[], tuple[Path, int]], open_pdf: Open = _open) -> Assembled:
     """volume.pdf: the front matter, then each department's divider (page `first_divider` + k of
     `dividers`, one each) and its pages, numbered on from 1; with `duplex` page 1 and every divider
     fall on a right-hand page. Bookmarks for each department and part.
@@ -273,7 +282,7 @@ def assemble_volume(target: Path, dividers: Path, first_divider: int, department
     divider_reader = PdfReader(dividers)
     out = _Writer(sheets)
     like = divider_reader.pages[0]
-    readers = [PdfReader(d.pdf) for d in departments]
+    readers = [open_pdf(d.pdf) for d in departments]
     starts = divider_pages([len(r.pages) for r in readers], duplex)
     outline: list[tuple[str, int, list[tuple[str, int]]]] = []   # indices from volume page 1
     page = 1

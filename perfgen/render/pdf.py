@@ -19,9 +19,11 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import zipfile
 from collections import Counter
+from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,8 +117,11 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _run_soffice(soffice: str, files: list[Path], outdir: Path, timeout: float) -> str:
-    """One LibreOffice process converting `files` into `outdir`; returns its output for messages."""
+def _run_soffice(soffice: str, files: list[Path], outdir: Path, timeout: float,
+                 done: Callable[[Path, Path], None] | None = None) -> str:
+    """One LibreOffice process converting `files` into `outdir`; returns its output for messages.
+    With `done`, done(docx, pdf) is called for each PDF as soon as it is complete, while the
+    process goes on with the next files (see _Finished)."""
     program, direct = _program(soffice)
     with tempfile.TemporaryDirectory(prefix=f"{_PROFILE_PREFIX}{os.getpid()}-") as profile:
         env = dict(os.environ)
@@ -128,23 +133,62 @@ def _run_soffice(soffice: str, files: list[Path], outdir: Path, timeout: float) 
                "--convert-to", _PDF_FILTER, "--outdir", str(outdir), *map(str, files)]
         deadline = time.monotonic() + timeout
         output = ""
+        finished = _Finished(files, outdir, done)
         for _attempt in range(3):
-            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-                                    # only a prctl call on a preloaded libc: safe with threads
-                                    preexec_fn=_die_with_parent if direct else None,  # noqa: PLW1509
-                                    start_new_session=not direct)
-            try:
-                out, err = proc.communicate(timeout=max(1.0, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                raise UserError("LibreOffice 转换 PDF 超时",
-                                "文档过大或 LibreOffice 卡住；请重试，或先不加 --pdf 生成 Word 文档。") from None
-            finally:
-                if proc.poll() is None:
-                    _kill(proc, direct)
-            output = (err or out).decode("utf-8", "replace").strip()
+            # output into files, not pipes: a long batch must not block on a full pipe while we poll
+            with tempfile.TemporaryFile() as log:
+                proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env,
+                                        # only a prctl call on a preloaded libc: safe with threads
+                                        preexec_fn=_die_with_parent if direct else None,  # noqa: PLW1509
+                                        start_new_session=not direct)
+                try:
+                    while True:
+                        try:
+                            proc.wait(timeout=min(_POLL, max(0.01, deadline - time.monotonic())))
+                            break
+                        except subprocess.TimeoutExpired:
+                            if time.monotonic() >= deadline:
+                                raise UserError("LibreOffice 转换 PDF 超时",
+                                                "文档过大或 LibreOffice 卡住；请重试，或先不加 --pdf 生成 Word 文档。") from None
+                            finished.poll(running=True)
+                finally:
+                    if proc.poll() is None:
+                        _kill(proc, direct)
+                log.seek(0)
+                output = log.read().decode("utf-8", "replace").strip()
             if proc.returncode != _RESTART:
                 break
+        finished.poll(running=False)
     return output
+
+
+_POLL = 0.2  # seconds between looks at a running LibreOffice's output folder
+
+
+class _Finished:
+    """Which PDFs of a batch are complete while LibreOffice runs: it converts its files one after
+    the other, and starts writing the next one's PDF only after the last one was stored; so a PDF
+    is complete once the next file's PDF exists, and every PDF is once the process has ended."""
+
+    def __init__(self, files: list[Path], outdir: Path, done: Callable[[Path, Path], None] | None):
+        self.files = files
+        self.outdir = outdir
+        self.done = done
+        self.reported = 0
+
+    def poll(self, running: bool) -> None:
+        if self.done is None:
+            return
+        pdfs = [self.outdir / (f.stem + ".pdf") for f in self.files]
+        if running:
+            last = max((i for i in range(self.reported, len(pdfs)) if pdfs[i].exists()), default=-1)
+            ready = last   # the PDF being written is the last one that exists
+        else:
+            ready = len(pdfs)
+        for i in range(self.reported, ready):
+            if pdfs[i].exists():
+                self.done(self.files[i], pdfs[i])
+        self.reported = max(self.reported, ready)
 
 
 def _kill(proc: subprocess.Popen[bytes], direct: bool) -> None:
@@ -158,9 +202,14 @@ def _kill(proc: subprocess.Popen[bytes], direct: bool) -> None:
     proc.wait()
 
 
-def convert_to_pdf(files: list[Path], outdir: Path, timeout: int = 900, jobs: int = 1) -> dict[Path, Path]:
+def convert_to_pdf(files: list[Path], outdir: Path, timeout: int = 900, jobs: int = 1, *,
+                   done: Callable[[Path, Path], None] | None = None, lead: Collection[Path] = ()) -> dict[Path, Path]:
     """Convert .docx files to PDF; returns {docx: pdf}. With jobs > 1 the files are shared among
-    that many LibreOffice processes (each lays out its documents once, on its own core)."""
+    that many LibreOffice processes (each lays out its documents once, on its own core).
+
+    `done(docx, pdf)` is called (from the processes' threads, one call at a time) for each PDF as
+    soon as it is complete, so the caller can work on it while LibreOffice converts the rest; the
+    files in `lead` are converted first (what the others' work waits for, such as number sheets)."""
     soffice = require_soffice()
     remove_stale_profiles()
     outdir.mkdir(parents=True, exist_ok=True)
@@ -168,19 +217,28 @@ def convert_to_pdf(files: list[Path], outdir: Path, timeout: int = 900, jobs: in
     if len(set(names)) != len(names):
         raise UserError("有同名的文档，无法在同一目录中生成 PDF", "给文档不同的文件名。")
     jobs = max(1, min(jobs, len(files)))
-    # largest first, each to the least loaded process: the processes finish at about the same time
+    # leads first, then largest first, each to the least loaded process: the processes finish at
+    # about the same time
     batches: list[list[Path]] = [[] for _ in range(jobs)]
     load = [0] * jobs
-    for f in sorted(files, key=lambda f: -f.stat().st_size):
+    first = set(lead)
+    for f in sorted(files, key=lambda f: (f not in first, -f.stat().st_size)):
         i = load.index(min(load))
         batches[i].append(f)
         load[i] += f.stat().st_size
     batches = [b for b in batches if b]
+    lock = threading.Lock()
+
+    def report(docx: Path, pdf: Path) -> None:
+        if done is not None:
+            with lock:
+                done(docx, pdf)
+    call = report if done is not None else None
     if len(batches) == 1:
-        outputs = [_run_soffice(soffice, batches[0], outdir, timeout)]
+        outputs = [_run_soffice(soffice, batches[0], outdir, timeout, call)]
     else:
         with ThreadPoolExecutor(len(batches)) as pool:
-            outputs = list(pool.map(lambda b: _run_soffice(soffice, b, outdir, timeout), batches))
+            outputs = list(pool.map(lambda b: _run_soffice(soffice, b, outdir, timeout, call), batches))
     result = {}
     for f in files:
         pdf = outdir / (f.stem + ".pdf")
