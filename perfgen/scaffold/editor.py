@@ -72,7 +72,9 @@ def schema_name(kind: str, profile: str | None = None) -> str:
     return f"{kind}.{profile}.schema.json" if kind in PROFILED and profile else f"{kind}.schema.json"
 
 
-def _taxonomy(root: Path, name: str) -> Taxonomy | None:
+def read_taxonomy(root: Path, name: str) -> Taxonomy | None:
+    """A profile by name (workspace first, then shipped), or None when it is missing or broken:
+    scaffolding and editor schemas go on without it; perfgen validate reports why."""
     path = resources.find_named(root, "profiles", name, ".yaml")
     if path is None:
         return None
@@ -95,7 +97,7 @@ def department_profiles(root: Path) -> dict[str, str]:
             continue
         doc, _ = yamlsource.read(f, f.name)
         profile = doc.data.get("指标体系") if doc is not None and isinstance(doc.data, dict) else None
-        if isinstance(profile, str) and _taxonomy(root, profile) is not None:
+        if isinstance(profile, str) and read_taxonomy(root, profile) is not None:
             found[d.name] = profile
     return found
 
@@ -183,7 +185,7 @@ def generated(root: Path) -> dict[str, str]:
         else:
             files[f"schemas/{kind}.schema.json"] = _dump(annotate(copy.deepcopy(resources.editor_schema(kind)), kind, root))
     for name in resources.available(root, "profiles", ".yaml"):
-        tax = _taxonomy(root, name)
+        tax = read_taxonomy(root, name)
         if tax is not None:
             files[f"schemas/{schema_name('project', name)}"] = _dump(annotate(profile_schema(tax), "project", root))
             files[f"schemas/{schema_name('goals', name)}"] = _dump(annotate(goals_profile_schema(tax), "goals", root))

@@ -11,7 +11,8 @@ from typing import Any
 
 from perfgen import resources, yamlsource
 from perfgen.errors import UserError
-from perfgen.model.taxonomy import Taxonomy, taxonomy_from_data
+from perfgen.model.taxonomy import Taxonomy
+from perfgen.scaffold.editor import read_taxonomy
 from perfgen.scaffold.files import (
     ScaffoldReport,
     add_schemas,
@@ -60,21 +61,10 @@ def department_templates(root: Path) -> list[str]:
     return resources.department_templates(root)
 
 
-def _profile(root: Path, name: str) -> Taxonomy | None:
-    path = resources.find_named(root, "profiles", name, ".yaml")
-    if path is None:
-        return None
-    doc, _ = yamlsource.read(path, path.name)
-    try:
-        return taxonomy_from_data(name, doc.data) if doc is not None else None
-    except (KeyError, TypeError):
-        return None
-
-
 def _profiles(root: Path) -> list[dict[str, Any]]:
     result = []
     for name in resources.available(root, "profiles", ".yaml"):
-        tax = _profile(root, name)
+        tax = read_taxonomy(root, name)
         if tax is not None:
             result.append({"name": name, "title": tax.title, "levels": tax.level1_names})
     return result
@@ -127,7 +117,7 @@ def new_department(root: Path, dept_id: str, year: int | None = None, template: 
                                   dept_id=dept_id, year=year, template=template, templates=templates,
                                   profile=profile, profiles=profiles,
                                   fields=_listed(form, "部门字段"), form=form.get("表名", "")))
-    _goals(report, dept_id, year, form, _profile(root, profile))
+    _goals(report, dept_id, year, form, read_taxonomy(root, profile))
     add_schemas(report, list_existing=False)  # the modelines point at them; settings.json maps the new department
     return report
 
@@ -151,10 +141,10 @@ def new_project(root: Path, dept_id: str, project_id: str, year: int | None = No
                         "同一年度的项目 id 在全部部门中不能重复；换一个 id，例如加上部门前缀。")
     dept = _read(dept_dir / "department.yaml", root)
     report = ScaffoldReport(root)
-    tax = _profile(root, str(dept.get("指标体系", DEFAULT_PROFILE)))
+    tax = read_taxonomy(root, str(dept.get("指标体系", DEFAULT_PROFILE)))
     profile = tax.name if tax is not None else None  # the modeline names the profile's schema
     if tax is None:
-        tax = _profile(root, DEFAULT_PROFILE)
+        tax = read_taxonomy(root, DEFAULT_PROFILE)
         report.notes.append(f"部门的指标体系“{dept.get('指标体系')}”找不到，指标按“{DEFAULT_PROFILE}”列出；"
                             "请先改正 department.yaml（perfgen validate 会指出）。")
     template = str(dept.get("模板", DEFAULT_TEMPLATE))
