@@ -37,9 +37,10 @@ from perfgen.validate import placeholders, rules, schema_check
 YEAR_RE = re.compile(r"^\d{4}$")
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
-DEFAULT_TITLE = "{地区}{年度}年部门预算绩效目标汇编"
-TITLE_FIELDS = tuple(resources.schema("workspace")["properties"]["标题"]["x-fields"])  # what 标题 receives
-DEFAULT_ISSUER = "财政局"
+_SETTINGS = resources.schema("workspace")["properties"]   # perfgen.yaml's defaults live in its schema
+DEFAULT_TITLE: str = _SETTINGS["标题"]["default"]
+TITLE_FIELDS = tuple(_SETTINGS["标题"]["x-fields"])  # what 标题 receives
+DEFAULT_ISSUER: str = _SETTINGS["印发单位"]["default"]
 
 
 
