@@ -417,14 +417,7 @@ def test_only_changed_documents_are_converted_again(tmp_path: Path, monkeypatch:
     ws = copy_shipped(tmp_path)
     options = BuildOptions(out=ws / "build", pdf=True, years=[2021, 2025])
     build(ws, options)
-    converted: list[str] = []
-    real = pdfmod.convert_to_pdf
-
-    def spy(files, outdir, timeout=900, jobs=1, **kw):
-        converted.extend(f.name for f in files)
-        return real(files, outdir, timeout, jobs, **kw)
-
-    monkeypatch.setattr(pdfmod, "convert_to_pdf", spy)
+    converted = _count_conversions(monkeypatch)
     project = ws / "departments/shanhaiguan-zfw/2021/projects/cheliang-baoxianfei.yaml"
     project.write_text(project.read_text(encoding="utf-8").replace(
         "绩效目标: 为政法业务顺利开展提供车辆保证", "绩效目标: 为政法业务顺利开展及时提供车辆保证"), encoding="utf-8")
@@ -508,14 +501,7 @@ def test_volume_docx_has_toc_page_numbers_without_pdf_and_a_later_pdf_converts_n
     # without the page numbers (--no-toc-pages) the same entries are blank: the numbers came from the layout
     build(ws, BuildOptions(out=ws / "plain", years=[2022], toc_pages=False))
     assert [n for _, n in _toc_numbers(ws / "plain/2022/volume.docx")] == [""] * len(entries)
-    converted: list[str] = []
-    real = pdfmod.convert_to_pdf
-
-    def spy(files, outdir, timeout=900, jobs=1, **kw):
-        converted.extend(f.name for f in files)
-        return real(files, outdir, timeout, jobs, **kw)
-
-    monkeypatch.setattr(pdfmod, "convert_to_pdf", spy)
+    converted = _count_conversions(monkeypatch)
     build(ws, BuildOptions(out=ws / "build", years=[2022], pdf=True))
     # the departments' pages came from the cache; converted now: the front matter and, once per
     # template, the number sheet
@@ -525,3 +511,16 @@ def test_volume_docx_has_toc_page_numbers_without_pdf_and_a_later_pdf_converts_n
     front = next(i for i, p in enumerate(pages) if re.search(r"—1—$", p))
     for entry, n in entries:   # each TOC number is the page its heading is on
         assert re.sub(r"\s+", "", entry.split(" ")[0]) in pages[front + int(n) - 1], (entry, n)
+
+
+def _count_conversions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """From now on, the names of the documents LibreOffice is asked to convert, in order."""
+    converted: list[str] = []
+    real = pdfmod.convert_to_pdf
+
+    def spy(files, outdir, timeout=900, jobs=1, **kw):
+        converted.extend(f.name for f in files)
+        return real(files, outdir, timeout, jobs, **kw)
+
+    monkeypatch.setattr(pdfmod, "convert_to_pdf", spy)
+    return converted
