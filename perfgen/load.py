@@ -166,6 +166,12 @@ class _Loader:
             from perfgen.validate import layout_check
             folder = resources.find_named(self.root, "templates", template)
             data = None
+            if folder is not None and not (folder / "template.docx").is_file():
+                rel = _rel(self.root, folder)
+                self.add(rel, f"模板“{template}”的目录中没有 template.docx，无法生成文档",
+                         f"把 Word 模板存为 {rel}/template.docx；要从自带模板开始，先改名这个目录，再运行 "
+                         f"perfgen template copy {template}，然后把改过的 layout.yaml 放回。",
+                         "template.missing-docx", None, None)
             if folder is not None and (folder / "layout.yaml").exists():
                 doc, findings = yamlsource.read(folder / "layout.yaml", _rel(self.root, folder / "layout.yaml"))
                 self.result.findings.extend(findings)

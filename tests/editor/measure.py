@@ -42,6 +42,7 @@ COMPUTED = {
     "rule.form-field": "项目文件中表样印的字段必填：要看部门所用的模板（department.yaml，另一个文件）及其版式",
     "rule.plan-missing": "支出计划节点齐全：节点由部门所用模板的版式规定（另一个文件），项目 schema 按指标体系生成",
     "rule.plan-milestone": "支出计划节点属于本模板：节点由部门所用模板的版式规定（另一个文件）",
+    "template.missing-docx": "模板目录里有没有 template.docx：要看另一个文件是否存在，JSON Schema 只看本文件",
 }
 # yaml-language-server localizes through @vscode/l10n since 1.19 (redhat-developer/yaml-language-server
 # PR #1086: l10n/bundle.l10n.<locale>.json chosen by the initialize request's `locale`, the folder
