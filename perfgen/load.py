@@ -16,6 +16,7 @@ from perfgen.errors import Finding, UserError
 from perfgen.loaded import LoadResult
 from perfgen.loaded import kind_of as _kind_of
 from perfgen.loaded import rel_path as _rel
+from perfgen.model import layout as layout_model
 from perfgen.model.amounts import to_yuan
 from perfgen.model.entities import (
     Department,
@@ -178,7 +179,7 @@ class _Loader:
                 if doc is not None:
                     own, problems = layout_check.check_file(doc)
                     self.result.findings.extend(problems)
-                    self._layout_keys[template] = list(doc.data) if isinstance(doc.data, dict) else []
+                    self._layout_keys[template] = layout_model.own_keys(doc.data)
                     data = complete(own)
             self._layouts[template] = data
         return self._layouts[template]
