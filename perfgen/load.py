@@ -178,7 +178,7 @@ class _Loader:
                 doc, findings = yamlsource.read(folder / "layout.yaml", _rel(self.root, folder / "layout.yaml"))
                 self.result.findings.extend(findings)
                 if doc is not None:
-                    workspace = folder.parent.resolve() != (resources.builtin_dir() / "templates").resolve()
+                    workspace = not folder.resolve().is_relative_to((resources.builtin_dir() / "templates").resolve())
                     # (the shipped layouts hold no such key: tests/test_layout_schema.py)
                     own, problems = layout_check.check_file(
                         doc, (lambda: unused_layout_keys(template)) if workspace else None)
