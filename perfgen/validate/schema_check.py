@@ -29,6 +29,10 @@ ROOT_LABEL = {"workspace": "工作区设置", "department": "部门", "goals": "
 _TYPE_CN = {"string": "文字", "number": "数字", "integer": "整数", "boolean": "true 或 false",
             "object": "“字段: 值”形式的键值对", "array": "列表（每项以“- ”开头）", "null": "空值"}
 
+# invisible breaks in a value that must be one line, shown as the escapes one would type in YAML
+_SHOWN_BREAKS = str.maketrans({"\t": "\\t", "\r": "\\r", "\n": "\\n",
+                               "\u0085": "\\N", "\u2028": "\\L", "\u2029": "\\P"})
+
 
 def _spelling(value: Any) -> str:
     """A value as the user wrote it in YAML (true, not Python's True)."""
@@ -309,7 +313,7 @@ def _explain_simple(doc: YamlDocument, kind: str, error: ValidationError, findin
         hint = desc or ("可选：" + "、".join(map(_spelling, choices)) if choices else f"把这里改写成{want}。")
         yield finding(f"应为{want}，实际是{_type_name(value)}", hint, code="schema.type")
     elif v == "pattern":
-        shown = str(value).replace("\t", "\\t").replace("\r", "\\r").replace("\n", "\\n")
+        shown = str(value).translate(_SHOWN_BREAKS)
         said = error.schema.get("patternErrorMessage") if isinstance(error.schema, dict) else None
         yield finding(f"“{shown}”的格式不对", said or desc, code="schema.pattern")
     elif v == "minLength" and isinstance(value, str) and value and error.validator_value > 1:
