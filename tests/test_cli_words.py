@@ -16,7 +16,7 @@ from perfgen.cli import click_zh
 from perfgen.cli.app import cli
 
 ENGLISH = re.compile(r"\b(Error|Usage|Options|Commands|Invalid|No such|Try|Missing|Got unexpected|Show th|"
-                     r"Did you mean|is not|does not|default:)")
+                     r"Did you mean|is not|does not|default:|required)")
 
 
 def _click_texts() -> tuple[set[str], set[tuple[str, str]]]:
@@ -33,6 +33,11 @@ def _click_texts() -> tuple[set[str], set[tuple[str, str]]]:
                     singles.add(texts[0])
                 elif len(texts) == 2:
                     plurals.add((texts[0], texts[1]))
+            # a help extra click translates later, `_(extra["required"])`: the text is assigned first
+            elif (isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+                  and isinstance(node.value.value, str) and isinstance(node.targets[0], ast.Subscript)
+                  and isinstance(node.targets[0].value, ast.Name) and node.targets[0].value.id == "extra"):
+                singles.add(node.value.value)
     return singles, plurals
 
 
@@ -67,7 +72,7 @@ MISTAKES = [
     (["buld"], "是不是 'build'"),
     (["build", "--yaer", "2025"], "没有“--yaer”这个选项"),
     (["build", "--year", "abc"], "“abc”不是有效的整数"),
-    (["build", "--jobs", "0"], "不在允许的范围"),
+    (["build", "--jobs", "0"], "0 不在允许的范围（1 到 64）内"),
     (["build", "--year"], "后面要写值"),
     (["import"], "缺少参数"),
     (["diff", "--format", "pdf"], "不是可选值"),
@@ -101,4 +106,5 @@ def test_every_help_page_is_chinese(args: list[str]) -> None:
     assert result.exit_code == 0, result.output
     assert result.output.startswith("用法：perfgen") and "显示本帮助后退出" in result.output
     assert not ENGLISH.search(result.output), result.output
+    assert not re.search(r"<=|>=|\bx<", result.output), result.output   # click's “1<=x<=64”
     assert not re.search(r"\b(INTEGER|TEXT|DIRECTORY|PATH|FILE|OPTIONS|COMMAND|ARGS)\b", result.output), result.output

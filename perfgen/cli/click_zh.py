@@ -30,6 +30,7 @@ MESSAGES: dict[str, str] = {
     "Value must be an iterable.": "这里应给出一组值。",
     "env var: {var}": "环境变量：{var}",
     "default: {default}": "默认：{default}",
+    "required": "必填",
     "(dynamic)": "（随情况而定）",
     "Missing argument": "缺少参数",
     "Missing option": "缺少选项",
@@ -141,8 +142,18 @@ def install() -> None:
         t.name = TYPE_NAMES.get(t.name, t.name)
     click.types.IntRange.name = TYPE_NAMES["integer range"]
     click.types.FloatRange.name = TYPE_NAMES["float range"]
+    setattr(click.types._NumberRangeBase, "_describe_range", describe_range)   # noqa: B010
     formatting = importlib.import_module("click.formatting")
     setattr(formatting, "term_len", display_width)   # noqa: B010   # help columns line up under Chinese option values
+
+
+def describe_range(self: Any) -> str:
+    """A number range in words (“1 到 64”) instead of click's “1<=x<=64”, in help and errors."""
+    low = None if self.min is None else f"{'大于' if self.min_open else '至少'} {self.min}"
+    high = None if self.max is None else f"{'小于' if self.max_open else '至多'} {self.max}"
+    if low and high and not (self.min_open or self.max_open):
+        return f"{self.min} 到 {self.max}"
+    return "，".join(p for p in (low, high) if p)
 
 
 def display_width(text: str) -> int:
