@@ -86,3 +86,13 @@ def test_a_broken_workspace_file_is_a_located_chinese_error(workspace: Path, tex
     assert code == 1, out
     assert "importer/labels.yaml 有错误" in out and where in out and words in out, out
     assert "Traceback" not in out
+
+
+def test_validate_reports_a_labels_path_that_import_would_refuse(workspace: Path) -> None:
+    """importer/labels.yaml as a folder stops every import: validate says so, not 没有发现问题."""
+    (workspace / "importer" / "labels.yaml").mkdir(parents=True)
+    code, out = _import(workspace, HEBEI)
+    assert code == 1 and "importer/labels.yaml 有错误" in out, out
+    r = CliRunner().invoke(cli, ["--root", str(workspace), "validate"], catch_exceptions=False)
+    assert r.exit_code == 1, r.output
+    assert "importer/labels.yaml" in r.output and "不是普通文件" in r.output, r.output

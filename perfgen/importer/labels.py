@@ -191,7 +191,7 @@ def check_workspace(root: Path) -> list[Finding]:
     默认指标体系 that names no profile (it would silently never win a tie), found before an import."""
     from perfgen import resources
     path = root / WORKSPACE_FILE
-    if not path.is_file():
+    if not path.exists():   # as load() sees it: a folder or device here is refused there, so reported here
         return []
     data, findings, _ = _read(path, WORKSPACE_FILE)
     default = data.get("默认指标体系") if data is not None else None

@@ -17,7 +17,7 @@ def validate(root: Path, paths: list[Path] | None = None) -> tuple[LoadResult, l
     from perfgen.validate import editor_setup
     result = load_workspace(root)
     result.findings.extend(editor_setup.check(root, result.files))
-    if (root / LABELS_FILE).is_file():   # the importer's words: checked here, not first at import
+    if (root / LABELS_FILE).exists():   # the importer's words (a folder there too): checked here, not first at import
         from perfgen.importer import labels
         result.findings.extend(labels.check_workspace(root))
     if not paths:
