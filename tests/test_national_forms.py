@@ -177,9 +177,12 @@ def test_template_list_names_every_form_in_one_line(tmp_path: Path) -> None:
     assert "项目支出绩效目标申报表" in lines["national-project"] and "88号" in lines["national-project"]
     assert "部门（单位）整体支出绩效目标申报表" in lines["national-department"]
     assert "工作区" not in r.output
+    assert "yaml-language-server" not in r.output, r.output   # the layout.yaml's first line is the editor's
+    assert lines["hebei"].split(None, 1)[1].startswith("河北“部门预算绩效信息”"), r.output
     CliRunner().invoke(cli, ["--root", str(ws), "template", "copy", "national-project", "--as", "sheng-xiangmu"])
     again = CliRunner().invoke(cli, ["--root", str(ws), "template", "list"]).output
     assert any(line.startswith("sheng-xiangmu") and "工作区" in line for line in again.splitlines())
+    assert "yaml-language-server" not in again, again
 
 
 def test_every_national_layout_key_has_a_schema_entry() -> None:

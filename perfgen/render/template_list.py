@@ -5,10 +5,13 @@ the form), so a workspace's own template describes itself the same way the shipp
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from perfgen import resources
+
+_MODELINE = re.compile(r"#\s*yaml-language-server:")
 
 
 @dataclass(frozen=True)
@@ -23,7 +26,8 @@ def _summary(layout: Path) -> str:
     for line in layout.read_text(encoding="utf-8").splitlines():
         if not line.startswith("#"):
             break
-        lines.append(line.lstrip("#").strip())
+        if not _MODELINE.match(line):   # the editor's schema line heads every layout.yaml: not a description
+            lines.append(line.lstrip("#").strip())
     text = "".join(lines)
     first = text.split("。", 1)[0]
     for tail in ("版式的默认设置", "的默认设置"):
