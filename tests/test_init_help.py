@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from perfgen.cli.app import cli
@@ -17,7 +18,7 @@ def test_init_help_names_every_title_field_and_no_stale_default() -> None:
         assert "{" + name + "}" in out, name
     quoted = [q.split("”")[0] for q in out.split("“")[1:]]
     assert all(q == DEFAULT_TITLE for q in quoted if q.endswith("部门预算绩效目标汇编") and "{" in q), quoted
-    assert "地区" in out.split("Options:")[0]   # perfgen.yaml's keys as init writes them
+    assert "地区" in out.split("选项：")[0]   # perfgen.yaml's keys as init writes them
 
 
 def test_copying_the_volume_template_does_not_say_to_choose_it_in_department_yaml(workspace: Path) -> None:
@@ -25,3 +26,16 @@ def test_copying_the_volume_template_does_not_say_to_choose_it_in_department_yam
     assert r.exit_code == 0, r.output
     assert "模板: volume" not in r.output and "汇编" in r.output
     assert (workspace / "templates" / "volume" / "layout.yaml").exists()
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["volume", "--as", "huibian-2"], "汇编模板只能复制为 templates/volume"),   # would be offered as a department form
+    (["hebei", "--as", "volume"], "不能用它"),              # would replace the volume's cover and contents
+    (["results"], "可以复制的模板：hebei、national-department"),   # not offered as copyable when it is not
+])
+def test_template_copy_refuses_a_copy_that_cannot_work(workspace: Path, args: list[str], said: str) -> None:
+    r = CliRunner().invoke(cli, ["--root", str(workspace), "template", "copy", *args])
+    assert r.exit_code == 1, r.output
+    assert said in r.output, r.output
+    assert "results" not in r.output.split("提示：")[-1], r.output
+    assert not (workspace / "templates").exists()

@@ -18,12 +18,21 @@ def copy_template(root: Path, name: str, new_name: str | None = None) -> Path:
     target_name = new_name or name
     if not ID_RE.fullmatch(target_name):
         raise UserError(f"模板名“{target_name}”不合规", "只能用小写英文字母、数字和连字符，例如 hebei-tangshan。")
+    volume = resources.VOLUME_TEMPLATE
+    if name == volume and target_name != volume:   # the volume is found by its name only
+        raise UserError(f"汇编模板只能复制为 templates/{volume}，不能改名为“{target_name}”",
+                        f"去掉 --as：perfgen template copy {volume}。汇编只用名为 {volume} 的模板，部门不能选用它。")
+    if target_name == volume and name != volume:
+        raise UserError(f"“{volume}”是汇编（封面、目录、部门分隔页）所用模板的名字，部门的表样“{name}”不能用它",
+                        f"用 --as 换一个名字，例如 perfgen template copy {name} --as {name}-tangshan。")
     source = None
     for folder in resources.search_dirs(root, "templates"):
         if (folder / name / "template.docx").exists():
             source = folder / name
     if source is None:
-        raise UserError(f"没有名为“{name}”的模板", "可用的模板：" + "、".join(resources.available(root, "templates")))
+        copyable = [n for n in resources.available(root, "templates")
+                    if any((folder / n / "template.docx").exists() for folder in resources.search_dirs(root, "templates"))]
+        raise UserError(f"没有名为“{name}”的模板", "可以复制的模板：" + "、".join(copyable))
     target = root / "templates" / target_name
     if target.exists():
         raise UserError(f"{target} 已存在，未覆盖", "换一个名字（--as），或先删除/改名已有的目录。")
