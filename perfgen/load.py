@@ -443,11 +443,12 @@ def unused_layout_keys(template: str) -> tuple[set[str], str, str]:
     the keys of its shipped layout.yaml; department forms never read the keys only the volume has."""
     def keys(name: str) -> set[str]:
         doc, _ = yamlsource.read(resources.builtin_dir() / "templates" / name / "layout.yaml", name)
-        return set(layout_model.own_keys(doc.data)) if doc is not None else set()
+        return set(doc.data) if doc is not None and isinstance(doc.data, dict) else set()
     shipped = resources.available(None, "templates")
-    departments = set().union(*(keys(n) for n in shipped if n != resources.VOLUME_TEMPLATE
-                                and (resources.builtin_dir() / "templates" / n / "layout.yaml").is_file()))
-    volume = keys(resources.VOLUME_TEMPLATE)
+    departments = set(layout_model.every_template_keys()).union(
+        *(keys(n) for n in shipped if n != resources.VOLUME_TEMPLATE
+          and (resources.builtin_dir() / "templates" / n / "layout.yaml").is_file()))
+    volume = keys(resources.VOLUME_TEMPLATE)   # the every-template keys are the department forms' (title_break)
     if template == resources.VOLUME_TEMPLATE:
         return departments - volume, "是部门表样的设置，汇编不用它", "写到部门所用模板的 layout.yaml 或部门的“版式”中"
     return volume - departments, "是汇编的设置，部门的表样不用它", "写到 templates/volume/layout.yaml 中"
