@@ -123,15 +123,34 @@ def _encode_default(obj: Any) -> Any:
     return {_OBJ: name, "v": [getattr(obj, f) for f in known[1]]}
 
 
+@functools.cache
+def _builders() -> dict[str, tuple[Any, int, bool]]:
+    """Per registered class: how to rebuild it from its stored values (the decoder's hot path:
+    tens of thousands of objects on a county workspace), its field count and whether it is frozen.
+    The stored fields are the class's leading fields in order (Project.raw, not stored, is last),
+    so the values go in by position; a class where that does not hold is rebuilt by name."""
+    out: dict[str, tuple[Any, int, bool]] = {}
+    for name, (cls, names) in _classes().items():
+        fields = [f for f in dataclasses.fields(cls) if f.init]
+        positional = [f.name for f in fields[:len(names)]] == list(names) and not any(f.kw_only for f in fields)
+        build = cls if positional else functools.partial(_by_name, cls, names)
+        out[name] = (build, len(names), cls.__dataclass_params__.frozen)  # type: ignore[attr-defined]
+    return out
+
+
+def _by_name(cls: type, names: tuple[str, ...], *values: Any) -> Any:
+    return cls(**dict(zip(names, values)))
+
+
 def _decode_hook(d: dict[str, Any]) -> Any:
     if _OBJ in d:
-        cls, names = _classes()[d[_OBJ]]  # KeyError: not a class we know → the entry is absent
+        build, count, frozen = _builders()[d[_OBJ]]  # KeyError: not a class we know → the entry is absent
         values = d["v"]
-        if cls.__dataclass_params__.frozen:  # type: ignore[attr-defined]
-            values = [tuple(v) if isinstance(v, list) else v for v in values]
-        if len(values) != len(names):
+        if len(values) != count:
             raise ValueError("wrong field count")
-        return cls(**dict(zip(names, values)))  # by name: skipped fields may come before others
+        if frozen:
+            values = [tuple(v) if isinstance(v, list) else v for v in values]
+        return build(*values)
     return d
 
 
