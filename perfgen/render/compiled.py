@@ -89,6 +89,7 @@ class CompiledTemplate:
             hit = cache.read_lines(store, cache.code_version())
             if len(hit) == 1 and isinstance(hit[0][0], dict) and all(
                     isinstance(k, str) and isinstance(v, str) for k, v in hit[0][0].items()):
+                _remember(key, hit[0][0])  # e.g. the volume reads the departments' styles through compiled()
                 return hit[0][0]
         known = _PATCHED.get(key)  # patched already in this process (for another workspace)
         parts = dict(known) if known is not None else self._patch()
