@@ -76,8 +76,8 @@ def _key() -> bytes:
 
 
 def code_files() -> list[Path]:
-    """perfgen's source and the data files beside it (fontconfig.xml, word lists such as
-    render/title_words.yaml): what a rendered document may depend on besides the workspace."""
+    """perfgen's source and the data files beside it (fontconfig.xml, importer/labels.yaml): what a
+    rendered document may depend on besides the workspace."""
     package = Path(__file__).resolve().parent
     return sorted(package.rglob("*.py")) + sorted(package.rglob("*.xml")) + sorted(package.rglob("*.yaml"))
 

@@ -20,6 +20,7 @@ MAX_YAML_BYTES = 2 * 1024 * 1024
 
 DATA_FOLDERS = ("departments", "templates", "profiles", "rules")
 DATA_FILES = ("perfgen.yaml",)
+LABELS_FILE = "importer/labels.yaml"   # a workspace's own importer words (perfgen/importer/labels.py)
 
 
 def inside(root: Path, path: Path) -> bool:

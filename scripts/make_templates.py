@@ -54,7 +54,7 @@ TITLE_MEASURE = round(TEXT_WIDTH_MM / 25.4 * 72 / (TITLE_PT + LETTER_SPACING_TWI
 
 def title(expr: str) -> str:
     """A title's tag: its text broken into balanced lines when wider than the text block."""
-    return "{{ " + expr + f"|title_break({TITLE_MEASURE}) }}}}"
+    return "{{ " + expr + f"|title_break({TITLE_MEASURE}, L.标题回行词语) }}}}"
 
 
 # -- styles -----------------------------------------------------------------------------------

@@ -63,6 +63,22 @@ def test_a_number_sheet_has_empty_pages_numbered_from_its_start_with_the_same_fo
     assert re.search(rb"<w:pgNumType [^>]*/><w:cols", doc)
 
 
+def test_documents_whose_sheets_are_equal_share_one_design() -> None:
+    # the volume's last section starts on an odd page and restarts its numbers: its sheets are the
+    # departments' all the same, so they must not be made (and digested) a second time
+    docx = _docx()
+    doc = _part(docx, "word/document.xml")
+    at = doc.rindex(b"<w:pgSz")
+    volume_like = doc[:at] + b'<w:type w:val="oddPage"/>' + doc[at:]
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info, volume_like if info.filename == "word/document.xml" else src.read(info.filename))
+    other = out.getvalue()
+    assert assemble.number_sheet(other, 1, pages=4) == assemble.number_sheet(docx, 1, pages=4)
+    assert assemble.design(other) == assemble.design(docx)
+
+
 def test_only_one_section_documents_can_be_numbered_from_a_sheet() -> None:
     docx = _docx()
     assert assemble.page_setup(docx) == b'<w:pgSz w:w="11906" w:h="16838"/>'

@@ -73,3 +73,29 @@ def test_format_problem(fmt: str, fields: list[str], words: str | None) -> None:
         assert problem is None
     else:
         assert problem is not None and words in problem[0]
+
+
+@pytest.mark.parametrize(("template", "line", "key", "where"), [
+    ("hebei", '封面落款: ["{印发单位}"]', "封面落款", "templates/volume/layout.yaml"),
+    ("volume", "项目表区块: [单位行]", "项目表区块", "部门所用模板的 layout.yaml"),
+])
+def test_a_setting_of_the_other_kind_of_template_is_reported_not_ignored(
+        tmp_path: Path, template: str, line: str, key: str, where: str) -> None:
+    """The volume's 封面落款 in a department form's layout.yaml (or a department form's setting in
+    the volume's) would change nothing: validate says so and where it belongs."""
+    import shutil
+
+    from conftest import CASES, make_workspace
+
+    from perfgen.validate.run import validate
+    ws = make_workspace(tmp_path / "ws", CASES / "valid" / "minimal")
+    shutil.copytree(ROOT / "templates" / template, ws / "templates" / template)
+    layout = ws / "templates" / template / "layout.yaml"
+    layout.write_text(layout.read_text(encoding="utf-8") + line + "\n", encoding="utf-8")
+    _, findings = validate(ws)
+    assert [(f.file, f.code) for f in findings] == [(f"templates/{template}/layout.yaml", "layout.unused-key")], findings
+    assert key in findings[0].message and where in (findings[0].hint or "")
+    assert findings[0].line == len(layout.read_text(encoding="utf-8").splitlines())
+    # the shipped layouts themselves hold no such key
+    shipped, _ = yamlsource.read(ROOT / "templates" / template / "layout.yaml", "x")
+    assert shipped is not None and key not in shipped.data

@@ -1,6 +1,6 @@
 """Long titles break at word boundaries into balanced lines (issue 12 item 6; GB/T 9704: 回行时要做到
 词意完整，排列对称). The measure is the one the shipped templates pass to title_break; the words are
-render/title_words.yaml; the PDF shows the lines LibreOffice really set."""
+the layout's 标题回行词语; the PDF shows the lines LibreOffice really set."""
 from __future__ import annotations
 
 import re
@@ -21,7 +21,7 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 def _measure() -> float:
     with zipfile.ZipFile(ROOT / "templates" / "hebei" / "template.docx") as z:
         xml = z.read("word/document.xml").decode("utf-8")
-    found = set(re.findall(r"title_break\(([\d.]+)\)", xml))
+    found = set(re.findall(r"title_break\(([\d.]+), L\.标题回行词语\)", xml))
     assert len(found) == 1, found
     return float(found.pop())
 
@@ -135,9 +135,27 @@ def test_libreoffice_sets_the_chosen_lines(tmp_path: Path) -> None:
         assert printed[at:at + len(lines)] == lines, printed[at - 1:at + 3]
 
 
-def test_a_changed_word_list_invalidates_the_render_cache() -> None:
-    from perfgen import cache
-    assert ROOT / "perfgen" / "render" / "title_words.yaml" in cache.code_files()
+def test_a_template_layout_lists_its_own_words_and_titles_keep_them_whole(tmp_path: Path) -> None:
+    """A finance bureau adds a word to 标题回行词语 in its template's layout.yaml: titles no longer
+    break inside it (the word list is data, and part of what the render depends on)."""
+    import yaml
+    ws = copy_shipped(tmp_path)
+    title = SHIPPED_LONG[0]
+    shipped = title_lines(title, MEASURE)
+    cut = len(shipped[0])
+    word = title[cut - 2:cut + 2]   # four characters across the shipped break
+    own = title_lines(title, MEASURE, (word, *words()))
+    assert own != shipped and _inside_a_word(title, cut) is None
+    template = ws / "templates" / "hebei"
+    shutil.copytree(ROOT / "templates" / "hebei", template)
+    data = yaml.safe_load((template / "layout.yaml").read_text(encoding="utf-8"))
+    data["标题回行词语"] = [*words(), word]
+    (template / "layout.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    build(ws, BuildOptions(out=ws / "build", years=[2022], toc_pages=False))
+    with zipfile.ZipFile(ws / "build" / "2022" / "chengde-gxq-zfw.docx") as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+    wrap = '</w:t><w:t xml:space="preserve">   '   # a line of the title ends in spaces (title_break)
+    assert own[0] + wrap in xml and shipped[0] + wrap not in xml
 
 
 def test_a_title_of_thousands_of_characters_is_set_whole_and_fast(tmp_path: Path) -> None:

@@ -11,7 +11,10 @@ from typing import Any
 import click
 
 from perfgen import __version__
+from perfgen.cli import click_zh
 from perfgen.errors import PerfgenError, UsageError, UserError
+
+click_zh.install()   # before the commands below are defined: their help texts are translated then
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -119,7 +122,7 @@ def silence_stdout() -> None:
         pass
 
 
-@click.group(context_settings=CONTEXT_SETTINGS)
+@click.group(cls=click_zh.Group, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, "-V", "--version", prog_name="perfgen")
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="工作区目录（默认：当前目录）。")

@@ -9,7 +9,7 @@ from perfgen.cli.app import Context, cli, handle_errors
 
 
 @cli.command("import")
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path), metavar="文件")
 @click.option("--dept", required=True, help="导入到哪个部门（部门 id，例如 yutian-zfw）；没有时新建。")
 @click.option("--year", required=True, type=int, help="导入到哪个年度，例如 2025。")
 @click.option("--force", is_flag=True, help="覆盖已有的 YAML 文件（默认不覆盖，一个文件也不写）。")

@@ -37,7 +37,7 @@ def show_report(report: ScaffoldReport, next_steps: list[tuple[str, str]]) -> No
 
 
 @cli.command("init")
-@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path), metavar="[目录]")
 @click.option("--title", help="汇编标题，可用 {年度}、{地区}、{印发单位}。不写时用默认的标题"
               "（写入的 perfgen.yaml 中可见，地区在那里填写）。")
 @click.option("--issuer", help="印发单位，例如“某某县财政局”。不写时留作“待填写”。")
@@ -48,7 +48,7 @@ def init_command(obj: Context, directory: Path | None, title: str | None, issuer
                  year: int | None) -> None:
     """新建工作区：perfgen.yaml、departments/、.gitignore、编辑器设置和持续集成示例。
 
-    在 DIRECTORY（默认：当前目录）中写入：perfgen.yaml（汇编标题、地区、印发单位、默认年度）、
+    在指定的目录（默认：当前目录）中写入：perfgen.yaml（汇编标题、地区、印发单位、默认年度）、
     departments/、忽略 build/ 的 .gitignore、schemas/（编辑器提示用的 JSON Schema）、
     .vscode/settings.json（VS Code 的 YAML 插件据此给出补全和悬停说明）和
     .github/workflows/perfgen.yml（检查、审核、生成并保存文档的 CI 示例）。

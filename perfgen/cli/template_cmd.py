@@ -44,7 +44,7 @@ def list_command(obj: Context) -> None:
 
 
 @template_group.command("check")
-@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path), metavar="[文件…]")
 @click.pass_obj
 @handle_errors
 def check_command(obj: Context, files: tuple[Path, ...]) -> None:
@@ -93,7 +93,7 @@ def check_command(obj: Context, files: tuple[Path, ...]) -> None:
 
 
 @template_group.command("copy")
-@click.argument("name")
+@click.argument("name", metavar="模板名")
 @click.option("--as", "new_name", default=None, help="复制后的模板名（默认与原名相同）。")
 @click.pass_obj
 @handle_errors

@@ -12,7 +12,7 @@ from perfgen.outline import FORMATS
 
 
 @cli.command("validate")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="[路径…]")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="输出格式：text 供终端阅读，md 为 Markdown，html 为可直接打开的网页，json 供 CI 等工具使用。")
 @click.option("--strict", is_flag=True, help="警告也算作不通过（退出码 1）。")

@@ -26,10 +26,11 @@ from typing import Any
 
 import regex
 
+from perfgen import paths
 from perfgen.errors import Finding, UserError
 
 LABELS_FILE = Path(__file__).with_name("labels.yaml")
-WORKSPACE_FILE = "importer/labels.yaml"   # a workspace's own words, relative to its root
+WORKSPACE_FILE = paths.LABELS_FILE   # a workspace's own words, relative to its root
 MATCH_SECONDS = 1.0   # one match of a workspace 句式 on one cell or paragraph (the shipped need microseconds)
 TOTAL_SECONDS = 5.0   # processor time of all matches of one workspace 句式 in one import (a slow pattern
                       # meets every cell; processor time, so a busy machine does not count against it)
@@ -183,6 +184,30 @@ def shipped() -> Vocabulary:
     vocabulary = Vocabulary(data)
     vocabulary.where.update(where)
     return vocabulary
+
+
+def check_workspace(root: Path) -> list[Finding]:
+    """The workspace's importer/labels.yaml as validate sees it: what `load` would refuse, and a
+    默认指标体系 that names no profile (it would silently never win a tie), found before an import."""
+    from perfgen import resources
+    path = root / WORKSPACE_FILE
+    if not path.is_file():
+        return []
+    data, findings, _ = _read(path, WORKSPACE_FILE)
+    default = data.get("默认指标体系") if data is not None else None
+    profiles = resources.available(root, "profiles", ".yaml")
+    if isinstance(default, str) and default not in profiles:
+        from perfgen import yamlsource
+        doc, _ = yamlsource.read(path, WORKSPACE_FILE)
+        line, column = doc.position(("默认指标体系",)) if doc is not None else (None, None)
+        import difflib
+        close = difflib.get_close_matches(default, profiles, n=1, cutoff=0.5)
+        findings.append(Finding(file=WORKSPACE_FILE, line=line, column=column, code="labels.unknown-profile",
+                                message=f"默认指标体系“{default}”不存在",
+                                hint=(f"是不是“{close[0]}”？" if close else "")
+                                + "写 profiles/ 下（工作区或 perfgen 自带）的指标体系名（不含 .yaml）："
+                                + "、".join(profiles)))
+    return findings
 
 
 def load(root: Path | None) -> Vocabulary:

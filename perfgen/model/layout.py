@@ -9,7 +9,8 @@ a department (department.yaml) and a year (goals.yaml) override any of the templ
 
 API for templates and views (see the layout schema for the meaning of each key):
 - `schema_defaults()`: every key's default; `complete(own)`: a template's whole layout (the
-  renderer's loader and the importer both use it); `key_schema(key)`: one key's schema.
+  renderer's loader and the importer both use it); `key_schema(key)`: one key's schema;
+  `own_keys(own)`: the keys a template has (its layout.yaml's and the every-template ones).
 - `format_problem(fmt, fields)`: why a format string is unsafe or uses a field it does not get
   (perfgen/safeformat.py, shared with perfgen.yaml 标题 and the review rules' messages).
 - `BLOCK_FIELDS`: which project fields each 项目表区块 prints (so which are required).
@@ -109,6 +110,18 @@ def key_fields(key: str) -> list[str] | None:
     """The {fields} the format of `key` receives, or None when the value is not a format."""
     sub = key_schema(key)
     return list(sub["x-fields"]) if sub is not None and "x-fields" in sub else None
+
+
+def every_template_keys() -> list[str]:
+    """Keys every form has whether or not its layout.yaml sets them (x-every-template in the schema,
+    such as 标题回行词语): a template may use them and a department's 版式 may override them."""
+    return [k for k, v in schema()["properties"].items() if isinstance(v, dict) and v.get("x-every-template")]
+
+
+def own_keys(own: object) -> list[str]:
+    """The keys of a template: those its layout.yaml sets, then the every-template keys."""
+    keys = [str(k) for k in own] if isinstance(own, dict) else []
+    return keys + [k for k in every_template_keys() if k not in keys]
 
 
 def complete(own: dict[str, Any]) -> dict[str, Any]:

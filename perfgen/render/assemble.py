@@ -111,7 +111,9 @@ def design(docx: bytes) -> tuple[object, ...]:
     z, document = _parts(docx)
     parts = tuple((i.filename, i.CRC, i.file_size) for i in z.infolist()
                   if i.filename != "word/document.xml" and not i.filename.startswith("docProps/"))
-    return parts, document[:document.find(b"<w:body>")], _SECT.findall(document)[-1]
+    # as number_sheet sees the section: its start type and numbering are replaced there
+    sect = _TYPE.sub(b"", _PGNUM.sub(b"", _SECT.findall(document)[-1]))
+    return parts, document[:document.find(b"<w:body>")], sect
 
 
 def estimated_pages(docx: bytes) -> int:

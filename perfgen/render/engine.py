@@ -71,14 +71,17 @@ def lines_filter(value: Any) -> Markup:
     return Markup(_BREAK).join(_text_markup(xml_safe(p)) for p in parts)
 
 
-def title_break_filter(value: Any, measure: float) -> Markup:
-    """A title balanced over lines `measure` characters wide (render/titles.py). The lines are one
-    text: each but the last ends in spaces wider than the line, at which Word and LibreOffice wrap
-    and which hang in the margin (a centred line stays centred). No <w:br/>, so the title remains
-    one line of text for search, copy and the fidelity scorer."""
-    from perfgen.render.titles import title_lines
+def title_break_filter(value: Any, measure: float, words: Any = None) -> Markup:
+    """A title balanced over lines `measure` characters wide (render/titles.py), never ending a
+    line inside one of `words` (the layout's 标题回行词语; templates made before it existed pass
+    none and get the default). The lines are one text: each but the last ends in spaces wider than
+    the line, at which Word and LibreOffice wrap and which hang in the margin (a centred line stays
+    centred). No <w:br/>, so the title remains one line of text for search, copy and the fidelity
+    scorer."""
+    from perfgen.render.titles import listed_words, title_lines
     text = xml_safe(str(value))
-    pieces = title_lines(text, float(measure))
+    listed = None if words is None or isinstance(words, (str, bytes)) else listed_words(words)
+    pieces = title_lines(text, float(measure), listed)
     spaces = Markup('</w:t><w:t xml:space="preserve">' + " " * (6 * math.ceil(float(measure)) + 6)
                     + '</w:t><w:t xml:space="preserve">')
     return spaces.join(_keep_braces(escape(p)) for p in pieces)

@@ -19,6 +19,7 @@ from jinja2 import nodes
 
 from perfgen import yamlsource
 from perfgen.errors import Finding
+from perfgen.model.layout import own_keys
 from perfgen.render import limits
 from perfgen.render.engine import PerfgenTemplate, _syntax_cn, make_environment, misplaced_tag
 from perfgen.render.shape import LAYOUT, view_for
@@ -217,7 +218,7 @@ def check_template(path: Path, rel: str, name: str | None = None) -> list[Findin
     if layout.exists():
         doc, _ = yamlsource.read(layout, rel)
         if doc is not None and isinstance(doc.data, dict):
-            layout_keys = set(doc.data)
+            layout_keys = set(own_keys(doc.data))
     env = make_environment()
     findings: list[Finding] = []
     for label, xml in parts:

@@ -3,9 +3,11 @@
 A 2号 title wider than the text block would wrap wherever the line is full (“…指标的说” / “明”). The
 template asks for the break (`{{ title|title_break(20.33) }}`, the measure in characters of the
 title's size: make_templates.py computes it from the page and the font size); this module chooses
-the lines: as many as the width needs, of nearly equal length, never ending inside a word listed
-in title_words.yaml (nor inside a number or before closing punctuation), preferring ends at the
-boundaries of listed words. Widths count a Chinese character (and full-width punctuation) as 1 and
+the lines: as many as the width needs, of nearly equal length, never ending inside a listed word
+(nor inside a number or before closing punctuation), preferring ends at the boundaries of listed
+words. The words are data a finance bureau edits: the layout key 标题回行词语 (its default in
+schemas/layout.schema.json; a template's layout.yaml may list its own), which the templates pass
+to the filter (`title_break(20.33, L.标题回行词语)`). Widths count a Chinese character (and full-width punctuation) as 1 and
 an ASCII character as ½, as the title fonts set them.
 """
 from __future__ import annotations
@@ -13,12 +15,9 @@ from __future__ import annotations
 import bisect
 import functools
 import math
+from collections.abc import Iterable
 from itertools import accumulate
-from pathlib import Path
 
-import yaml
-
-_WORDS_FILE = Path(__file__).with_name("title_words.yaml")
 _NO_LINE_START = set("，。、；：！？）》」』”’〉】…—·%")
 _NO_LINE_END = set("（《「『“‘〈【")
 _UNPREFERRED = 2.0   # cost of ending a line away from a listed word's boundary, in characters
@@ -27,11 +26,19 @@ _UNPREFERRED = 2.0   # cost of ending a line away from a listed word's boundary,
 MAX_LINES = 8
 
 
+WORDS_KEY = "标题回行词语"   # the layout key that lists them
+
+
 @functools.cache
 def words() -> tuple[str, ...]:
-    """The listed words, longest first."""
-    data = yaml.safe_load(_WORDS_FILE.read_text(encoding="utf-8"))
-    return tuple(sorted({str(w) for w in data["词语"]}, key=len, reverse=True))
+    """The default words (the layout schema's), longest first: for templates that do not pass their own."""
+    from perfgen.model.layout import schema_defaults
+    return listed_words(schema_defaults()[WORDS_KEY])
+
+
+def listed_words(items: Iterable[object]) -> tuple[str, ...]:
+    """A layout's word list as title_lines wants it: distinct, longest first."""
+    return tuple(sorted({str(w) for w in items if str(w)}, key=len, reverse=True))
 
 
 def width(text: str) -> float:

@@ -15,7 +15,7 @@ from perfgen import resources, yamlsource
 from perfgen.errors import Finding, UserError
 from perfgen.model.amounts import format_wan
 from perfgen.model.entities import DepartmentYear, Indicator, Project
-from perfgen.model.layout import fill
+from perfgen.model.layout import every_template_keys, fill
 from perfgen.render.context import View
 from perfgen.results.model import Checkpoint, Funds, ProjectResults
 from perfgen.results.scoring import Scorecard
@@ -37,7 +37,7 @@ def layout(root: Path, template: str) -> dict[str, Any]:
         raise UserError(f"{rel} 无法读取", "文件应为“键: 值”形式的 YAML。", findings=problems)
     bad = []
     for key, value in doc.data.items():
-        if base and key not in base:
+        if base and key not in base and key not in every_template_keys():
             close = difflib.get_close_matches(str(key), list(base), n=1, cutoff=0.3)
             line, col = doc.position((key,), key=True)
             bad.append(Finding(rel, f"模板没有“{key}”这项版式设置", line, col,

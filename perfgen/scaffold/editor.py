@@ -26,8 +26,9 @@ from perfgen.model.taxonomy import Taxonomy, taxonomy_from_data
 from perfgen.scaffold.editor_checks import WORKSPACE_KINDS, annotate
 
 EDITOR_KEYWORDS = ("errorMessage", "patternErrorMessage", "defaultSnippets", "markdownDescription")
-# Annotations perfgen itself reads from its schemas (x-fields: the fields a layout format string receives).
-PERFGEN_KEYWORDS = ("x-fields",)
+# Annotations perfgen itself reads from its schemas (x-fields: the fields a layout format string receives;
+# x-every-template: a layout key every form has, set in its layout.yaml or not).
+PERFGEN_KEYWORDS = ("x-fields", "x-every-template")
 MODELINE_RE = re.compile(r"^#\s*yaml-language-server:\s*\$schema=(\S*)\s*$")
 MODELINE = "# yaml-language-server: $schema={target}"
 

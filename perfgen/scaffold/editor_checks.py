@@ -152,12 +152,12 @@ def _department(schema: dict[str, Any], root: Path) -> None:
     if profiles:
         props["指标体系"]["enum"] = profiles
         props["指标体系"]["errorMessage"] = "找不到这个指标体系：可用的有：" + "、".join(profiles) + "（profiles/ 下的文件名）。"
-    from perfgen.model.layout import schema_defaults
+    from perfgen.model.layout import own_keys, schema_defaults
     branches: list[dict[str, Any]] = []
     for name in templates:
         folder = resources.find_named(root, "templates", name)
         doc, _ = yamlsource.read(folder / "layout.yaml", "layout.yaml") if folder is not None else (None, [])
-        keys = list(doc.data) if doc is not None and isinstance(doc.data, dict) else []
+        keys = own_keys(doc.data) if doc is not None and isinstance(doc.data, dict) else []
         layout = {**schema_defaults(), **(doc.data if doc is not None and isinstance(doc.data, dict) else {})}
         blocks = layout.get("项目表区块")
         if (isinstance(blocks, list) and "单位行" in blocks) or layout.get("分项抬头") is True:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,17 +75,33 @@ def _schema_bad_keys(data: dict[str, Any]) -> set[str]:
     return {k for k in suspects if not validator.is_valid({k: data[k]})}
 
 
-def check_file(doc: YamlDocument) -> tuple[dict[str, Any], list[Finding]]:
-    """A template's layout.yaml: (its valid settings, findings). Invalid settings are dropped."""
+def check_file(doc: YamlDocument, unused: Callable[[], tuple[set[str], str, str]] | None = None) -> tuple[
+        dict[str, Any], list[Finding]]:
+    """A template's layout.yaml: (its valid settings, findings). Invalid settings are dropped.
+    `unused()`: the keys this kind of template never reads and where they belong (the volume's
+    封面落款 in a department form's file, a department form's 项目表区块 in the volume's): set
+    there they would silently change nothing, so they are reported."""
     if not isinstance(doc.data, dict):
         return {}, [Finding(doc.rel, "layout.yaml 应为“设置: 值”的键值对", 1, 1,
                             "每行写一项版式设置，例如“部分标题: 第{cn}部分”。", None, "layout.format")]
     findings = schema_check.check(doc, "layout")
+    if unused is not None:
+        findings += _unused(doc, *unused())
     bad = _schema_bad_keys(doc.data)
     good = {k: v for k, v in doc.data.items() if k not in bad and layout_model.key_schema(k) is not None}
     fbad, more = _formats(doc, good, "版式设置")
     more += characters.findings(doc.rel, doc, _crumb)
     return {k: v for k, v in good.items() if k not in fbad}, findings + more
+
+
+def _unused(doc: YamlDocument, keys: set[str], what: str, where: str) -> list[Finding]:
+    out = []
+    for key in doc.data:
+        if isinstance(key, str) and key in keys:
+            line, col = doc.position((key,), key=True)
+            out.append(Finding(doc.rel, f"“{key}”{what}，写在这里不起作用", line, col,
+                               f"删去这一行；要改它，{where}。", _crumb((key,)), "layout.unused-key"))
+    return out
 
 
 def check_overrides(doc: YamlDocument, overrides: dict[str, Any] | None, own_keys: list[str], kind: str,

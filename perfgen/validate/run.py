@@ -13,9 +13,13 @@ def validate(root: Path, paths: list[Path] | None = None) -> tuple[LoadResult, l
 
     The whole workspace is always loaded, because rules such as unique project codes need it.
     """
+    from perfgen.paths import LABELS_FILE
     from perfgen.validate import editor_setup
     result = load_workspace(root)
     result.findings.extend(editor_setup.check(root, result.files))
+    if (root / LABELS_FILE).is_file():   # the importer's words: checked here, not first at import
+        from perfgen.importer import labels
+        result.findings.extend(labels.check_workspace(root))
     if not paths:
         return result, result.findings
     wanted = wanted_paths(root, paths)

@@ -309,7 +309,11 @@ def _explain_simple(doc: YamlDocument, kind: str, error: ValidationError, findin
         hint = desc or ("可选：" + "、".join(map(_spelling, choices)) if choices else f"把这里改写成{want}。")
         yield finding(f"应为{want}，实际是{_type_name(value)}", hint, code="schema.type")
     elif v == "pattern":
-        yield finding(f"“{value}”的格式不对", desc, code="schema.pattern")
+        shown = str(value).replace("\t", "\\t").replace("\r", "\\r").replace("\n", "\\n")
+        said = error.schema.get("patternErrorMessage") if isinstance(error.schema, dict) else None
+        yield finding(f"“{shown}”的格式不对", said or desc, code="schema.pattern")
+    elif v == "minLength" and isinstance(value, str) and value and error.validator_value > 1:
+        yield finding(f"太短了（{len(value)} 个字，至少 {error.validator_value} 个）", desc, code="schema.too-short")
     elif v == "minLength":
         yield finding("不能为空", desc, code="schema.empty")
     elif v == "maxLength":
