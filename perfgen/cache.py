@@ -20,6 +20,7 @@ import dataclasses
 import functools
 import hashlib
 import json
+import operator
 import os
 import re
 from decimal import Decimal
@@ -113,14 +114,23 @@ def _classes() -> dict[str, tuple[type, tuple[str, ...]]]:
     return out
 
 
+@functools.cache
+def _getters() -> dict[type, tuple[str, Any]]:
+    """Per registered class: its name and a function giving its stored fields' values in order."""
+    out: dict[type, tuple[str, Any]] = {}
+    for name, (cls, names) in _classes().items():
+        get = operator.attrgetter(*names)
+        out[cls] = (name, get if len(names) > 1 else (lambda obj, get=get: (get(obj),)))
+    return out
+
+
 def _encode_default(obj: Any) -> Any:
+    known = _getters().get(type(obj))  # the exact class: a subclass is not cacheable
+    if known is not None:
+        return {_OBJ: known[0], "v": known[1](obj)}  # a tuple: written as a JSON array like a list
     if isinstance(obj, Decimal):
         return _plain_default(obj)
-    name = type(obj).__name__
-    known = _classes().get(name)
-    if known is None or known[0] is not type(obj):
-        raise TypeError(f"not cacheable: {type(obj)!r}")
-    return {_OBJ: name, "v": [getattr(obj, f) for f in known[1]]}
+    raise TypeError(f"not cacheable: {type(obj)!r}")
 
 
 @functools.cache
@@ -167,12 +177,7 @@ def encode(value: Any, typed: bool = False) -> bytes:
     """One value as JSON on one line. Decimals become numbers that `decode` reads as Decimal;
     registered dataclasses become tagged objects (only where `typed`). TypeError/ValueError
     when the value is not such data."""
-    if not typed:
-        text = json.dumps(value, default=_plain_default, ensure_ascii=False, separators=(",", ":"),
-                          check_circular=False, allow_nan=False)
-    else:
-        text = json.dumps(value, default=_encode_default, ensure_ascii=False, separators=(",", ":"),
-                          check_circular=False, allow_nan=False)
+    text = (_TYPED if typed else _PLAIN).encode(value)
     return _NUM_RE.sub(_number, text.encode("utf-8", "surrogatepass"))
 
 
@@ -180,6 +185,13 @@ def _plain_default(obj: Any) -> Any:
     if isinstance(obj, Decimal) and obj.is_finite():  # a JSON number with a fraction or exponent: read back as Decimal
         return _NUM + str(obj)
     raise TypeError(f"not plain data: {type(obj)!r}")
+
+
+# One encoder of each kind for every entry (json.dumps would make one per call).
+_PLAIN = json.JSONEncoder(default=_plain_default, ensure_ascii=False, separators=(",", ":"),
+                          check_circular=False, allow_nan=False)
+_TYPED = json.JSONEncoder(default=_encode_default, ensure_ascii=False, separators=(",", ":"),
+                          check_circular=False, allow_nan=False)
 
 
 def decode(payload: bytes, typed: bool = False) -> Any:
