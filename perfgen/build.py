@@ -470,7 +470,7 @@ def _result_documents(root: Path, dys: list[DepartmentYear], folder: Path) -> li
 def _save_body(path: Path, body: bytes) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, body)
+        write_atomic(path, body, durable=False)  # read back only if its digest matches (_cached_body)
     except UserError:  # the cache is only an optimisation
         pass
 

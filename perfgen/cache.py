@@ -20,6 +20,7 @@ import dataclasses
 import functools
 import hashlib
 import json
+import operator
 import os
 import re
 from decimal import Decimal
@@ -113,25 +114,53 @@ def _classes() -> dict[str, tuple[type, tuple[str, ...]]]:
     return out
 
 
+@functools.cache
+def _getters() -> dict[type, tuple[str, Any]]:
+    """Per registered class: its name and a function giving its stored fields' values in order."""
+    out: dict[type, tuple[str, Any]] = {}
+    for name, (cls, names) in _classes().items():
+        get = operator.attrgetter(*names)
+        out[cls] = (name, get if len(names) > 1 else (lambda obj, get=get: (get(obj),)))
+    return out
+
+
 def _encode_default(obj: Any) -> Any:
+    known = _getters().get(type(obj))  # the exact class: a subclass is not cacheable
+    if known is not None:
+        return {_OBJ: known[0], "v": known[1](obj)}  # a tuple: written as a JSON array like a list
     if isinstance(obj, Decimal):
         return _plain_default(obj)
-    name = type(obj).__name__
-    known = _classes().get(name)
-    if known is None or known[0] is not type(obj):
-        raise TypeError(f"not cacheable: {type(obj)!r}")
-    return {_OBJ: name, "v": [getattr(obj, f) for f in known[1]]}
+    raise TypeError(f"not cacheable: {type(obj)!r}")
+
+
+@functools.cache
+def _builders() -> dict[str, tuple[Any, int, bool]]:
+    """Per registered class: how to rebuild it from its stored values (the decoder's hot path:
+    tens of thousands of objects on a county workspace), its field count and whether it is frozen.
+    The stored fields are the class's leading fields in order (Project.raw, not stored, is last),
+    so the values go in by position; a class where that does not hold is rebuilt by name."""
+    out: dict[str, tuple[Any, int, bool]] = {}
+    for name, (cls, names) in _classes().items():
+        fields = [f for f in dataclasses.fields(cls) if f.init]
+        positional = [f.name for f in fields[:len(names)]] == list(names) and not any(f.kw_only for f in fields)
+        build = cls if positional else functools.partial(_by_name, cls, names)
+        out[name] = (build, len(names), cls.__dataclass_params__.frozen)  # type: ignore[attr-defined]
+    return out
+
+
+def _by_name(cls: type, names: tuple[str, ...], *values: Any) -> Any:
+    return cls(**dict(zip(names, values)))
 
 
 def _decode_hook(d: dict[str, Any]) -> Any:
     if _OBJ in d:
-        cls, names = _classes()[d[_OBJ]]  # KeyError: not a class we know → the entry is absent
+        build, count, frozen = _builders()[d[_OBJ]]  # KeyError: not a class we know → the entry is absent
         values = d["v"]
-        if cls.__dataclass_params__.frozen:  # type: ignore[attr-defined]
-            values = [tuple(v) if isinstance(v, list) else v for v in values]
-        if len(values) != len(names):
+        if len(values) != count:
             raise ValueError("wrong field count")
-        return cls(**dict(zip(names, values)))  # by name: skipped fields may come before others
+        if frozen:
+            values = [tuple(v) if isinstance(v, list) else v for v in values]
+        return build(*values)
     return d
 
 
@@ -148,12 +177,7 @@ def encode(value: Any, typed: bool = False) -> bytes:
     """One value as JSON on one line. Decimals become numbers that `decode` reads as Decimal;
     registered dataclasses become tagged objects (only where `typed`). TypeError/ValueError
     when the value is not such data."""
-    if not typed:
-        text = json.dumps(value, default=_plain_default, ensure_ascii=False, separators=(",", ":"),
-                          check_circular=False, allow_nan=False)
-    else:
-        text = json.dumps(value, default=_encode_default, ensure_ascii=False, separators=(",", ":"),
-                          check_circular=False, allow_nan=False)
+    text = (_TYPED if typed else _PLAIN).encode(value)
     return _NUM_RE.sub(_number, text.encode("utf-8", "surrogatepass"))
 
 
@@ -161,6 +185,13 @@ def _plain_default(obj: Any) -> Any:
     if isinstance(obj, Decimal) and obj.is_finite():  # a JSON number with a fraction or exponent: read back as Decimal
         return _NUM + str(obj)
     raise TypeError(f"not plain data: {type(obj)!r}")
+
+
+# One encoder of each kind for every entry (json.dumps would make one per call).
+_PLAIN = json.JSONEncoder(default=_plain_default, ensure_ascii=False, separators=(",", ":"),
+                          check_circular=False, allow_nan=False)
+_TYPED = json.JSONEncoder(default=_encode_default, ensure_ascii=False, separators=(",", ":"),
+                          check_circular=False, allow_nan=False)
 
 
 def decode(payload: bytes, typed: bool = False) -> Any:
@@ -213,7 +244,7 @@ def write_lines(path: Path, version: str, values: list[tuple[Any, Any]]) -> None
         except (TypeError, ValueError):  # not plain data (or an int past Python's digit limit): skip
             continue
         chunks.append(_line_digest(payload) + b"\t" + payload + b"\n")
-    write_atomic(path, b"".join(chunks))
+    write_atomic(path, b"".join(chunks), durable=False)  # each line is checked by its digest when read
 
 
 def remove_legacy(root: Path) -> None:

@@ -98,3 +98,26 @@ def test_watch_rebuilds_after_a_save(workspace: Path) -> None:
     assert len(events) == 2
     assert events[1].changed == ["修改 departments/demo/2025/projects/alpha.yaml"]
     assert events[1].report is not None and events[1].report.rendered == 1
+
+
+def test_documents_are_flushed_to_disk_and_cache_files_are_not(workspace: Path, monkeypatch) -> None:
+    """An output survives a power cut once the build says it is written; a cache file need not
+    (each entry is checked by its digest when read), so its flush is skipped."""
+    import os
+
+    from perfgen.render import package
+    flushed: list[str] = []
+    real_replace = os.replace
+    pending: list[int] = []
+    monkeypatch.setattr(os, "fsync", lambda fd: pending.append(fd))
+
+    def replace(src: str, dst: str) -> None:  # which file the flushed temporary became
+        if pending:
+            flushed.append(str(dst))
+            pending.clear()
+        real_replace(src, dst)
+
+    monkeypatch.setattr(package.os, "replace", replace)
+    report = build(workspace, BuildOptions())
+    assert report.documents and all(str(p) in flushed for p in report.documents)
+    assert not [p for p in flushed if ".perfgen-cache" in p], flushed

@@ -34,7 +34,7 @@ def test_a_backtracking_pattern_stops_the_import_with_its_line(workspace: Path, 
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """Each match of this pattern on a cell of 20 characters takes about 0.3 s (and doubles with each
     character more); the import meets it on every cell."""
-    monkeypatch.setattr(labels, "TOTAL_SECONDS", 0.5)   # the loop stays fast; the limit is the same code
+    monkeypatch.setattr(labels, "TOTAL_SECONDS", 0.2)   # the loop stays fast; the limit is the same code
     # an (empty) first group, overlapping alternatives under a repeat, and a look-ahead that fails
     _own_labels(workspace, f"# 本地写法\n句式:\n  {name}: '^()(?:.|..|...|....)+(?=x)'\n")
     start = time.monotonic()
@@ -45,7 +45,8 @@ def test_a_backtracking_pattern_stops_the_import_with_its_line(workspace: Path, 
     assert "嵌套或重叠的重复" in out
 
 
-def test_one_slow_match_is_stopped_by_its_own_limit() -> None:
+def test_one_slow_match_is_stopped_by_its_own_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(labels, "MATCH_SECONDS", 0.2)   # below TOTAL_SECONDS (5 s): the limit of one match stops it
     sentence = labels.Sentence("表名", "^(.|..)+1$", ("importer/labels.yaml", 7, 5))
     start = time.monotonic()
     with pytest.raises(UserError) as info:

@@ -1,6 +1,7 @@
 """The layout schema is the one home of layout keys and defaults; shipped layouts are valid data."""
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import jsonschema
@@ -14,6 +15,14 @@ ROOT = Path(__file__).resolve().parent.parent
 LAYOUTS = sorted((ROOT / "templates").glob("*/layout.yaml"))
 
 
+@functools.cache
+def _layout_validator() -> jsonschema.protocols.Validator:
+    """The layout schema's validator, made once (jsonschema.validate would check the schema itself
+    again for every key; test_schemas_standard checks it once)."""
+    schema = resources.schema("layout")
+    return jsonschema.validators.validator_for(schema)(schema)
+
+
 @pytest.mark.parametrize("key", list(layout_model.schema()["properties"]))
 def test_every_key_is_documented_with_a_valid_default(key: str) -> None:
     sub = layout_model.key_schema(key)
@@ -22,7 +31,7 @@ def test_every_key_is_documented_with_a_valid_default(key: str) -> None:
     if "default" not in sub:  # its absence means something, and the description says what
         assert "没有默认值" in sub["description"]
         return
-    jsonschema.validate({key: sub["default"]}, resources.schema("layout"))
+    _layout_validator().validate({key: sub["default"]})
     if "x-fields" in sub:
         formats = sub["default"] if isinstance(sub["default"], list) else [sub["default"]]
         assert all(layout_model.format_problem(f, sub["x-fields"]) is None for f in formats)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import jinja2
 import pytest
 from docx import Document
 
@@ -86,3 +87,23 @@ def test_ordinary_arithmetic_and_loops_still_work(tmp_path: Path) -> None:
     path = _template(tmp_path, "{% for i in range(3) %}{{ i * 2 }}{% endfor %}{{ 2**10 }}{{ 'ab' * 3 }}")
     out = CompiledTemplate(path, "t.docx").render({}, "标题", 2025)
     assert b"024" in out.body and b"1024" in out.body and b"ababab" in out.body
+
+
+def test_the_sandboxs_shortcut_for_view_keys_answers_as_the_sandbox_does() -> None:
+    """LimitedSandbox.getattr takes a shortcut for the view model's keys; every kind of name gives
+    what Jinja's own sandbox gives: keys, dict methods that a key shadows, private names, str.format."""
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from perfgen.render import engine
+    from perfgen.render.context import View
+    env = engine.make_environment()
+    view = View(name="甲", items="键", get="取", _hidden="私", __class__="类", fmt="{0}".format, n=3, rows=[1])
+    for attr in ("name", "items", "get", "_hidden", "__class__", "fmt", "n", "rows", "missing", "mro"):
+        mine, theirs = env.getattr(view, attr), SandboxedEnvironment.getattr(env, view, attr)
+        assert type(mine) is type(theirs), attr
+        if not callable(theirs) and not isinstance(theirs, jinja2.Undefined):
+            assert mine == theirs, attr
+    assert env.getattr(view, "name") == "甲" and callable(env.getattr(view, "items"))
+    assert isinstance(env.getattr(view, "_hidden"), jinja2.Undefined)
+    with pytest.raises(AttributeError):
+        view.x = 1  # no instance attributes: what the shortcut relies on

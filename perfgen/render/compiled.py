@@ -71,7 +71,8 @@ class CompiledTemplate:
                 if problem is not None:
                     raise engine.broken_output_error(problem, label)
                 try:
-                    self.parts[name] = self.env.from_string(patched)
+                    self.parts[name] = self.env.template_class.from_code(
+                        self.env, _jinja_code(self.env, patched), self.env.make_globals(None), None)
                     self.sources[name] = patched
                 except jinja2.TemplateSyntaxError as exc:
                     exc.docx_context = [re.sub(r"<[^>]+>", "", line) for line in  # type: ignore[attr-defined]
@@ -82,13 +83,27 @@ class CompiledTemplate:
         """docxtpl's cleaned-up XML of each part with tags, cached on disk by template content
         (as data: perfgen.cache lines, never pickle; anything else there counts as absent)."""
         from perfgen import cache
-        store = cache_dir / "templates" / f"{cache.digest(data, cache.code_version().encode())}{cache.SUFFIX}" \
-            if cache_dir is not None and cache.enabled() else None
+        key = cache.digest(data, cache.code_version().encode())
+        store = cache_dir / "templates" / f"{key}{cache.SUFFIX}" if cache_dir is not None and cache.enabled() else None
         if store is not None:
             hit = cache.read_lines(store, cache.code_version())
             if len(hit) == 1 and isinstance(hit[0][0], dict) and all(
                     isinstance(k, str) and isinstance(v, str) for k, v in hit[0][0].items()):
+                _remember(key, hit[0][0])  # e.g. the volume reads the departments' styles through compiled()
                 return hit[0][0]
+        known = _PATCHED.get(key)  # patched already in this process (for another workspace)
+        parts = dict(known) if known is not None else self._patch()
+        _remember(key, parts)
+        if store is not None:
+            try:
+                store.parent.mkdir(parents=True, exist_ok=True)
+                cache.write_lines(store, cache.code_version(), [(parts, None)])
+            except Exception:  # only an optimisation
+                pass
+        return parts
+
+    def _patch(self) -> dict[str, str]:
+        """docxtpl's patch_xml of every word/ part that holds tags."""
         tpl = engine.PerfgenTemplate(str(self.path))
         parts: dict[str, str] = {}
         for name, blob in self.entries:
@@ -97,12 +112,6 @@ class CompiledTemplate:
             text = blob.decode("utf-8")
             if _TAG_RE.search(text):
                 parts[name] = re.sub(r"<w:p([ >])", r"\n<w:p\1", tpl.patch_xml(text))
-        if store is not None:
-            try:
-                store.parent.mkdir(parents=True, exist_ok=True)
-                cache.write_lines(store, cache.code_version(), [(parts, None)])
-            except Exception:  # only an optimisation
-                pass
         return parts
 
     def render(self, context: dict[str, Any], title: str, year: int, author: str = "perfgen") -> Rendered:
@@ -173,6 +182,35 @@ def body_of(document: str) -> str:
 def root_tag(document: str) -> str:
     start = document.index("<w:document")
     return document[start:document.index(">", start) + 1]
+
+
+# Within one process (the tests, a script building several workspaces: the same templates) a
+# template's patched XML and its compiled Jinja code are made once per content, whichever
+# workspace asked first; each workspace's disk cache is read and written as before.
+_PATCHED: dict[str, dict[str, str]] = {}
+
+
+def _remember(key: str, parts: dict[str, str]) -> None:
+    if len(_PATCHED) >= 32:
+        _PATCHED.pop(next(iter(_PATCHED)))
+    _PATCHED[key] = dict(parts)
+
+
+_CODE: dict[tuple[type, str], Any] = {}
+
+
+def _jinja_code(env: jinja2.Environment, source: str) -> Any:
+    """Jinja's code for a patched part. Keyed by the source and the environment's class: every
+    environment here comes from engine.make_environment, one configuration, so the code (which
+    looks up filters and the sandbox's checks on the environment it runs in) is the same."""
+    key = (type(env), source)
+    code = _CODE.get(key)
+    if code is None:
+        code = env.compile(source)  # a syntax error raises here, and nothing is kept
+        if len(_CODE) >= 64:
+            _CODE.pop(next(iter(_CODE)))
+        _CODE[key] = code
+    return code
 
 
 @functools.lru_cache(maxsize=32)

@@ -24,7 +24,10 @@ PART_KINDS = {"整体绩效目标": "goals", "专项资金说明": "special", "�
 
 
 class View(dict[str, Any]):
-    """A dict whose keys read as attributes in Jinja ({{ p.name }}); missing keys stay errors."""
+    """A dict whose keys read as attributes in Jinja ({{ p.name }}); missing keys stay errors.
+    No instance attributes (the sandbox's shortcut for keys relies on it: limits.LimitedSandbox.getattr)."""
+
+    __slots__ = ()
 
     def __getattr__(self, name: str) -> Any:
         try:

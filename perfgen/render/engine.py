@@ -92,6 +92,8 @@ def make_environment() -> LimitedSandbox:
                          keep_trailing_newline=True)  # the sandbox with time and size limits (limits.py)
     env.filters["lines"] = lines_filter
     env.filters["title_break"] = title_break_filter
+    from perfgen.render.context import View
+    env.attribute_dicts = {View: frozenset(dir(View))}
     return env
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import time
+import types
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -67,6 +68,9 @@ def _size(value: Any) -> int:
     return len(value) if isinstance(value, (str, bytes, list, tuple)) else 0
 
 
+_MISSING = object()
+
+
 class LimitedSandbox(SandboxedEnvironment):
     """Jinja's sandbox plus the limits above."""
 
@@ -80,6 +84,22 @@ class LimitedSandbox(SandboxedEnvironment):
         for name in ("center", "indent", "format", "wordwrap", "truncate", "replace"):
             if name in self.filters:
                 self.filters[name] = _guarded_filter(self.filters[name], name)
+
+    # dict subclasses without instance attributes whose keys read as attributes
+    # (render.context.View), each with the names of its class's own attributes; set by make_environment
+    attribute_dicts: dict[type, frozenset[str]] = {}
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """Jinja's sandboxed `obj.attribute`, with a shortcut for the view model's keys (most of a
+        county build's lookups, a quarter of rendering): for such a key, one that is not an
+        attribute of the class and not private, the sandbox's own checks would return the value
+        unchanged."""
+        own = self.attribute_dicts.get(type(obj))
+        if own is not None and attribute not in own and attribute[:1] != "_":
+            value = obj.get(attribute, _MISSING)
+            if value is not _MISSING and not isinstance(value, (types.MethodType, types.BuiltinMethodType)):
+                return value
+        return super().getattr(obj, attribute)
 
     def _range(self, *args: Any) -> Iterator[int]:
         rng = range(*args)

@@ -14,6 +14,7 @@ once declared with `ajv.addVocabulary(EDITOR_KEYWORDS)`.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import os
 import re
@@ -22,7 +23,7 @@ from typing import Any
 
 from perfgen import resources, yamlsource
 from perfgen.model.taxonomy import Taxonomy, taxonomy_from_data
-from perfgen.scaffold.editor_checks import annotate
+from perfgen.scaffold.editor_checks import WORKSPACE_KINDS, annotate
 
 EDITOR_KEYWORDS = ("errorMessage", "patternErrorMessage", "defaultSnippets", "markdownDescription")
 # Annotations perfgen itself reads from its schemas (x-fields: the fields a layout format string receives;
@@ -183,14 +184,36 @@ def generated(root: Path) -> dict[str, str]:
         shipped = resources.schema_path(kind)
         if (root / "schemas" / shipped.name).resolve() == shipped.resolve():  # perfgen's own tree: the source
             files[f"schemas/{kind}.schema.json"] = shipped.read_text(encoding="utf-8")
-        else:
+        elif kind in WORKSPACE_KINDS:
             files[f"schemas/{kind}.schema.json"] = _dump(annotate(copy.deepcopy(resources.editor_schema(kind)), kind, root))
+        else:
+            files[f"schemas/{kind}.schema.json"] = _shipped_text(kind)
     for name in resources.available(root, "profiles", ".yaml"):
         tax = read_taxonomy(root, name)
         if tax is not None:
-            files[f"schemas/{schema_name('project', name)}"] = _dump(annotate(profile_schema(tax), "project", root))
-            files[f"schemas/{schema_name('goals', name)}"] = _dump(annotate(goals_profile_schema(tax), "goals", root))
+            project, goals = _profile_texts(tax)
+            files[f"schemas/{schema_name('project', name)}"] = project
+            files[f"schemas/{schema_name('goals', name)}"] = goals
     return files
+
+
+@functools.cache
+def _shipped_text(kind: str) -> str:
+    """The editor's copy of a schema that depends on perfgen's own schemas only, made once per
+    process (init, new and validate's staleness check each want all of them)."""
+    return _dump(annotate(copy.deepcopy(resources.editor_schema(kind)), kind, None))
+
+
+_PROFILE_TEXTS: dict[tuple[Any, ...], tuple[str, str]] = {}
+
+
+def _profile_texts(tax: Taxonomy) -> tuple[str, str]:
+    """The project and goals schemas of one profile, made once per process for each content of it."""
+    key = (tax.name, tax.title, tax.levels, tuple(tax.aliases.items()))
+    if key not in _PROFILE_TEXTS:
+        _PROFILE_TEXTS[key] = (_dump(annotate(profile_schema(tax), "project", None)),
+                               _dump(annotate(goals_profile_schema(tax), "goals", None)))
+    return _PROFILE_TEXTS[key]
 
 
 def _dump(schema: dict[str, Any]) -> str:

@@ -177,9 +177,17 @@ def _department(schema: dict[str, Any], root: Path) -> None:
         schema.setdefault("allOf", []).extend(branches)
 
 
-def annotate(schema: dict[str, Any], kind: str, root: Path) -> dict[str, Any]:
-    """The editor's copy of a schema (changed in place and returned)."""
-    if kind == "department":
+# The kinds whose editor copy depends on the workspace (its templates and profiles); the others
+# depend on perfgen's own schemas only.
+WORKSPACE_KINDS = ("department",)
+
+
+def annotate(schema: dict[str, Any], kind: str, root: Path | None) -> dict[str, Any]:
+    """The editor's copy of a schema (changed in place and returned); `root` is needed (and only
+    read) for WORKSPACE_KINDS."""
+    if kind in WORKSPACE_KINDS:
+        if root is None:
+            raise ValueError(f"the editor's {kind} schema depends on the workspace")
         _department(schema, root)
     _walk(schema)
     return schema
