@@ -69,7 +69,12 @@ def test_a_plural_translation_names_only_fields_click_fills_in(pair: tuple[str, 
 
 MISTAKES = [
     (["bogus"], "没有“bogus”这个命令"),
-    (["buld"], "是不是 'build'"),
+    (["buld"], "错误：没有“buld”这个命令。是不是“build”？"),
+    (["build", "--nope"], "是不是“--no-cache”、“--no-toc-pages”？"),
+    (["new", "department"], "错误：缺少参数“部门ID”。\n"),   # not 缺少参数 '部门ID'. (an English full stop)
+    (["import", "x.docx"], "错误：缺少选项“--dept”。\n"),
+    (["build", "-j", "x"], "错误：“-j/--jobs”的值不对："),
+    (["review", "--severity", "x"], "可选：error、info、warning、提示、警告、错误。"),
     (["build", "--yaer", "2025"], "没有“--yaer”这个选项"),
     (["build", "--year", "abc"], "“abc”不是有效的整数"),
     (["build", "--jobs", "0"], "0 不在允许的范围（1 到 64）内"),
@@ -89,6 +94,7 @@ def test_a_mistyped_command_is_answered_in_chinese(args: list[str], said: str) -
     assert said in result.output, result.output
     assert not ENGLISH.search(result.output), result.output
     assert "错误：" in result.output or result.output.startswith("用法：perfgen"), result.output
+    assert "'" not in result.output and ". " not in result.output, result.output   # Chinese quotes and stops
 
 
 def _commands() -> list[list[str]]:
@@ -108,3 +114,9 @@ def test_every_help_page_is_chinese(args: list[str]) -> None:
     assert not ENGLISH.search(result.output), result.output
     assert not re.search(r"<=|>=|\bx<", result.output), result.output   # click's “1<=x<=64”
     assert not re.search(r"\b(INTEGER|TEXT|DIRECTORY|PATH|FILE|OPTIONS|COMMAND|ARGS)\b", result.output), result.output
+
+
+def test_an_environment_value_that_is_not_true_or_false_says_what_is() -> None:
+    result = CliRunner().invoke(cli, ["build"], prog_name="perfgen", env={"PERFGEN_NO_TOC_PAGES": "abc"})
+    assert result.exit_code == 2, result.output
+    assert "“abc”不是 true 或 false：写 1、true、yes（是）或 0、false、no（否）。" in result.output, result.output
