@@ -120,3 +120,15 @@ def test_an_environment_value_that_is_not_true_or_false_says_what_is() -> None:
     result = CliRunner().invoke(cli, ["build"], prog_name="perfgen", env={"PERFGEN_NO_TOC_PAGES": "abc"})
     assert result.exit_code == 2, result.output
     assert "“abc”不是 true 或 false：写 1、true、yes（是）或 0、false、no（否）。" in result.output, result.output
+
+
+@pytest.mark.parametrize("args", _commands(), ids=lambda a: " ".join(a) or "perfgen")
+def test_help_text_wraps_chinese_at_the_terminal_width(args: list[str]) -> None:
+    """click wraps at spaces and counts characters: Chinese lines ran to twice the terminal's width,
+    and the joins of a docstring's lines showed as spaces (“生成。 要生成”)."""
+    result = CliRunner().invoke(cli, [*args, "--help"], prog_name="perfgen", terminal_width=80)
+    for line in result.output.splitlines():
+        if "perfgen " not in line:   # an example command line is printed as written
+            assert click_zh.display_width(line) <= 80, line
+            text = re.split(r"\s{2,}", line.strip(), maxsplit=1)[-1]   # an option's text, after its name column
+            assert not re.search(r"[\u4e00-\u9fff，。、；：）] +[\u4e00-\u9fff（]", text), line

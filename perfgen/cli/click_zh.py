@@ -147,6 +147,10 @@ def install() -> None:
     _quote_names_in_chinese()
     formatting = importlib.import_module("click.formatting")
     setattr(formatting, "term_len", display_width)   # noqa: B010   # help columns line up under Chinese option values
+    wrapping = importlib.import_module("click._textwrap")
+    setattr(wrapping, "term_len", display_width)   # noqa: B010   # help text wraps at the terminal's width
+    split = wrapping.TextWrapper._split
+    setattr(wrapping.TextWrapper, "_split", lambda self, text: wrap_chunks(split(self, text)))   # noqa: B010
 
 
 def _quote_names_in_chinese() -> None:
@@ -202,6 +206,39 @@ def describe_range(self: Any) -> str:
     if low and high and not (self.min_open or self.max_open):
         return f"{self.min} 到 {self.max}"
     return "，".join(p for p in (low, high) if p)
+
+
+_OPENING = "“‘（《「『【〔"
+_CLOSING = "”’）》」』】〕，。、；：？！…—％"
+
+
+def _wide(c: str) -> bool:
+    import unicodedata
+    return unicodedata.east_asian_width(c) in "WF"
+
+
+def wrap_chunks(chunks: list[str]) -> list[str]:
+    """The pieces a help text may wrap between, for Chinese: each character is one (a line may
+    break after any), but a closing mark stays with the character before it and an opening one
+    with the character after it. A space between two Chinese characters is where click joined two
+    lines of a docstring (“生成。 要生成”), not a space the text has: it is dropped."""
+    pieces: list[str] = []
+    for chunk in chunks:
+        if chunk.isspace():
+            pieces.append(chunk)
+            continue
+        for c in chunk:
+            last = pieces[-1] if pieces else ""
+            glue = last and not last.isspace() and (
+                c in _CLOSING or all(x in _OPENING for x in last)
+                or (not _wide(c) and not _wide(last[-1])) or (not _wide(c) and c in ".,;:)!?"))
+            if glue:
+                pieces[-1] = last + c
+            else:
+                pieces.append(c)
+    kept = [p for i, p in enumerate(pieces)
+            if not (p.isspace() and 0 < i < len(pieces) - 1 and _wide(pieces[i - 1][-1]) and _wide(pieces[i + 1][0]))]
+    return kept
 
 
 def display_width(text: str) -> int:
