@@ -274,7 +274,13 @@ class _Loader:
         source = Source(doc.rel)
         template, profile = d["模板"], d["指标体系"]
         defaults = self.layout_defaults(template) if template != resources.VOLUME_TEMPLATE else None
-        if defaults is None:
+        found = resources.find_named(self.root, "templates", template) \
+            if defaults is None and template != resources.VOLUME_TEMPLATE else None
+        if defaults is None and found is not None and (found / "layout.yaml").is_file():
+            line, col = doc.position(("模板",))   # found, but its layout.yaml could not be read
+            self.add(doc.rel, f"模板“{template}”的 layout.yaml 有错误，无法使用",
+                     f"先按同时列出的提示修好 {_rel(self.root, found / 'layout.yaml')}。", "department.template", line, col)
+        elif defaults is None:
             line, col = doc.position(("模板",))
             self.add(doc.rel, f"找不到模板“{template}”", "可用的模板：" + "、".join(resources.department_templates(self.root)),
                      "department.template", line, col)

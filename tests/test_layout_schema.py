@@ -101,3 +101,22 @@ def test_a_setting_of_the_other_kind_of_template_is_reported_not_ignored(
     # the shipped layouts themselves hold no such key
     shipped, _ = yamlsource.read(ROOT / "templates" / template / "layout.yaml", "x")
     assert shipped is not None and key not in shipped.data
+
+
+def test_a_template_whose_layout_yaml_is_broken_is_not_reported_as_missing(tmp_path: Path) -> None:
+    """A YAML slip in a workspace template's layout.yaml: the department is told the template's
+    file has errors, not 找不到模板“hebei” with hebei among the templates it lists."""
+    import shutil
+
+    from conftest import CASES, make_workspace
+
+    from perfgen.validate.run import validate
+    ws = make_workspace(tmp_path / "ws", CASES / "valid" / "minimal")
+    shutil.copytree(ROOT / "templates" / "hebei", ws / "templates" / "hebei")
+    layout = ws / "templates" / "hebei" / "layout.yaml"
+    layout.write_text(layout.read_text(encoding="utf-8") + "标题回行词语: [委员会\n", encoding="utf-8")
+    _, findings = validate(ws)
+    template = [f for f in findings if f.code == "department.template"]
+    assert [f.message for f in template] == ["模板“hebei”的 layout.yaml 有错误，无法使用"], findings
+    assert "templates/hebei/layout.yaml" in (template[0].hint or "")
+    assert any(f.file == "templates/hebei/layout.yaml" for f in findings), findings
