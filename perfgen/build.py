@@ -46,7 +46,13 @@ class BuildOptions:
     keep_going: bool = False  # write what is valid, skip department-years with errors (make -k)
     # without --pdf too: page numbers for the volume's TOC when LibreOffice is installed (off with
     # --no-toc-pages or PERFGEN_NO_TOC_PAGES=1)
-    toc_pages: bool = field(default_factory=lambda: os.environ.get("PERFGEN_NO_TOC_PAGES", "") in ("", "0"))
+    toc_pages: bool = field(default_factory=lambda: not _env_flag("PERFGEN_NO_TOC_PAGES"))
+
+
+def _env_flag(name: str) -> bool:
+    """An environment switch read as `perfgen build` reads it (click's true words): PERFGEN_NO_TOC_PAGES=false
+    must not mean the opposite for a library caller than for the command."""
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "t", "yes", "y", "on")
 
 
 @dataclass

@@ -132,3 +132,13 @@ def test_help_text_wraps_chinese_at_the_terminal_width(args: list[str]) -> None:
             assert click_zh.display_width(line) <= 80, line
             text = re.split(r"\s{2,}", line.strip(), maxsplit=1)[-1]   # an option's text, after its name column
             assert not re.search(r"[\u4e00-\u9fff，。、；：）] +[\u4e00-\u9fff（]", text), line
+
+
+@pytest.mark.parametrize("value", ["1", "true", "yes", "on", "0", "false", "no", "off", ""])
+def test_the_toc_pages_switch_means_the_same_to_the_command_and_the_library(
+        value: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from perfgen.build import BuildOptions
+    monkeypatch.setenv("PERFGEN_NO_TOC_PAGES", value)
+    with cli.commands["build"].make_context("build", []) as ctx:   # what `perfgen build` reads
+        command_says_no_pages = ctx.params["no_toc_pages"]
+    assert BuildOptions().toc_pages is not command_says_no_pages
