@@ -106,3 +106,25 @@ def test_cli_starts_without_importing_the_heavy_core() -> None:
             " 'perfgen.diff.compare', 'perfgen.importer.run', 'openpyxl') if m in sys.modules]; print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip()
     assert out == "[]"
+
+
+def test_ctrl_c_while_perfgen_starts_is_said_in_chinese(monkeypatch, capsys) -> None:
+    """Ctrl-C in the first tenth of a second (while click and the commands are imported) printed
+    Python's KeyboardInterrupt traceback; it is an interruption like any other."""
+    import sys
+    import types
+
+    import pytest
+
+    from perfgen.cli import main
+
+    class Starting(types.ModuleType):
+        def __getattr__(self, name: str) -> object:
+            raise KeyboardInterrupt
+
+    monkeypatch.setitem(sys.modules, "perfgen.cli.app", Starting("perfgen.cli.app"))
+    with pytest.raises(SystemExit) as done:
+        main()
+    assert done.value.code == 130
+    err = capsys.readouterr().err
+    assert "已中断" in err and "Traceback" not in err and "KeyboardInterrupt" not in err

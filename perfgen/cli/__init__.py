@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import sys
 
-from perfgen.cli.app import cli
-
 
 def main() -> None:
     code: int = 0
-    try:
+    try:   # the import too: Ctrl-C while perfgen starts up is an interruption, not a traceback
+        from perfgen.cli.app import cli
         code = cli.main(standalone_mode=True, prog_name="perfgen") or 0
     except SystemExit as done:
         code = done.code if isinstance(done.code, int) else 1
+    except KeyboardInterrupt:
+        sys.stderr.write("已中断。\n")
+        code = 130
     try:  # the last of the output: a closed pipe or a full disk is not a bug (exit 1, no traceback)
         sys.stdout.flush()
     except OSError as exc:
