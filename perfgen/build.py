@@ -166,6 +166,10 @@ def inputs_fingerprint(root: Path, options: BuildOptions, keep: dict[Path, bytes
                         keep[path] = data
     settings = root / "perfgen.yaml"
     parts.append(settings.read_bytes() if settings.exists() else b"")
+    # the 自评表's scores: the shipped scoring rules, then the workspace's
+    from perfgen.results.rules import FILE as SCORING
+    for rules in (resources.builtin_dir() / "rules" / SCORING, root / "rules" / SCORING):
+        parts.append(rules.read_bytes() if rules.is_file() else b"-")
     return cache.digest(*parts)
 
 

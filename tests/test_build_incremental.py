@@ -121,3 +121,19 @@ def test_documents_are_flushed_to_disk_and_cache_files_are_not(workspace: Path, 
     report = build(workspace, BuildOptions())
     assert report.documents and all(str(p) in flushed for p in report.documents)
     assert not [p for p in flushed if ".perfgen-cache" in p], flushed
+
+
+def test_a_scoring_rules_change_rebuilds_the_self_evaluation(tmp_path: Path) -> None:
+    """rules/scoring.yaml decides the 自评表's scores and their decimals: editing it is a change,
+    not 输入没有变化 with the old 自评表 kept."""
+    from conftest import copy_shipped
+    ws = copy_shipped(tmp_path / "ws")
+    options = BuildOptions(years=[2025], departments=["yutian-zfw"], volume=False)
+    first = build(ws, options)
+    selfeval = next(p for p in first.documents if p.name.endswith("自评表.docx"))
+    before = selfeval.read_bytes()
+    (ws / "rules").mkdir()
+    (ws / "rules" / "scoring.yaml").write_text("小数位: 0\n", encoding="utf-8")
+    second = build(ws, options)
+    assert not second.unchanged
+    assert selfeval.read_bytes() != before
