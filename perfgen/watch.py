@@ -31,10 +31,11 @@ def snapshot(root: Path) -> Snapshot:
                 if path.is_file() and not path.name.startswith((".", "~$")):
                     st = path.stat()
                     files[path.relative_to(root).as_posix()] = (st.st_mtime_ns, st.st_size)
-    settings = root / "perfgen.yaml"
-    if settings.exists():
-        st = settings.stat()
-        files["perfgen.yaml"] = (st.st_mtime_ns, st.st_size)
+    from perfgen.results.rules import FILE as SCORING
+    for rel in ("perfgen.yaml", f"rules/{SCORING}"):   # the settings, and the 自评表's scoring rules
+        if (root / rel).is_file():
+            st = (root / rel).stat()
+            files[rel] = (st.st_mtime_ns, st.st_size)
     return files
 
 

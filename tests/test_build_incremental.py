@@ -137,3 +137,11 @@ def test_a_scoring_rules_change_rebuilds_the_self_evaluation(tmp_path: Path) -> 
     second = build(ws, options)
     assert not second.unchanged
     assert selfeval.read_bytes() != before
+
+
+def test_watch_sees_a_scoring_rules_save(workspace: Path) -> None:
+    from perfgen.watch import changes, snapshot
+    before = snapshot(workspace)
+    (workspace / "rules").mkdir(exist_ok=True)
+    (workspace / "rules" / "scoring.yaml").write_text("小数位: 0\n", encoding="utf-8")
+    assert changes(before, snapshot(workspace)) == ["新增 rules/scoring.yaml"]
