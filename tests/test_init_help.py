@@ -3,6 +3,7 @@ receives (地区 too), and it does not quote a default title that is no longer t
 says how the copied template is used."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -39,3 +40,11 @@ def test_template_copy_refuses_a_copy_that_cannot_work(workspace: Path, args: li
     assert said in r.output, r.output
     assert "results" not in r.output.split("提示：")[-1], r.output
     assert not (workspace / "templates").exists()
+
+
+def test_template_copy_into_a_templates_file_is_a_user_error(workspace: Path) -> None:
+    (workspace / "templates").write_text("", encoding="utf-8")   # not a folder: was an internal error (exit 3)
+    r = CliRunner().invoke(cli, ["--root", str(workspace), "template", "copy", "hebei"])
+    assert r.exit_code == 1, r.output
+    assert "无法把模板复制到" in r.output and "同名文件" in r.output, r.output
+    assert not re.search("[A-Za-z]{4,} [a-z]{4,}", r.output), r.output   # no English OS error text

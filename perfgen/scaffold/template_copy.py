@@ -36,8 +36,13 @@ def copy_template(root: Path, name: str, new_name: str | None = None) -> Path:
     target = root / "templates" / target_name
     if target.exists():
         raise UserError(f"{target} 已存在，未覆盖", "换一个名字（--as），或先删除/改名已有的目录。")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(source, target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(source, target)
+    except OSError as exc:   # templates is a file, the disk is full or read-only …
+        raise UserError(f"无法把模板复制到 {target}",
+                        "工作区的 templates 应是一个可写的目录：若它是同名文件，先改名或删除它；"
+                        "也检查磁盘空间和写权限。") from exc
     _editor_setup(root, target / "layout.yaml")
     return target
 
