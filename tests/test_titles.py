@@ -149,13 +149,23 @@ def test_a_template_layout_lists_its_own_words_and_titles_keep_them_whole(tmp_pa
     template = ws / "templates" / "hebei"
     shutil.copytree(ROOT / "templates" / "hebei", template)
     data = yaml.safe_load((template / "layout.yaml").read_text(encoding="utf-8"))
-    data["标题回行词语"] = [*words(), word]
+    data["标题回行词语"] = [word]   # added to the default words, which stay in force
     (template / "layout.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     build(ws, BuildOptions(out=ws / "build", years=[2022], toc_pages=False))
     with zipfile.ZipFile(ws / "build" / "2022" / "chengde-gxq-zfw.docx") as z:
         xml = z.read("word/document.xml").decode("utf-8")
     wrap = '</w:t><w:t xml:space="preserve">   '   # a line of the title ends in spaces (title_break)
     assert own[0] + wrap in xml and shipped[0] + wrap not in xml
+
+
+def test_words_a_layout_lists_add_to_the_defaults() -> None:
+    """Writing one local word must not drop the defaults: 2025年度 stays whole (年度 is a default)."""
+    from perfgen.render.engine import title_break_filter
+    title = "玉田县人民政府办公室2025年度部门整体支出绩效目标表"
+    with_defaults = title_lines(title, MEASURE)
+    assert title_lines(title, MEASURE, ("以奖代补",)) != with_defaults   # the bare list alone would cut 年|度
+    xml = str(title_break_filter(title, MEASURE, ["以奖代补"]))
+    assert with_defaults[0] + '</w:t><w:t xml:space="preserve">' in xml
 
 
 def test_a_title_of_thousands_of_characters_is_set_whole_and_fast(tmp_path: Path) -> None:

@@ -73,14 +73,16 @@ def lines_filter(value: Any) -> Markup:
 
 def title_break_filter(value: Any, measure: float, words: Any = None) -> Markup:
     """A title balanced over lines `measure` characters wide (render/titles.py), never ending a
-    line inside one of `words` (the layout's 标题回行词语; templates made before it existed pass
-    none and get the default). The lines are one text: each but the last ends in spaces wider than
+    line inside one of the default words or of `words` (the layout's 标题回行词语, which adds to
+    the defaults: a layout that lists one local name keeps 委员会 whole too; templates made before
+    it existed pass none). The lines are one text: each but the last ends in spaces wider than
     the line, at which Word and LibreOffice wrap and which hang in the margin (a centred line stays
     centred). No <w:br/>, so the title remains one line of text for search, copy and the fidelity
     scorer."""
     from perfgen.render.titles import listed_words, title_lines
+    from perfgen.render.titles import words as default_words
     text = xml_safe(str(value))
-    listed = None if words is None or isinstance(words, (str, bytes)) else listed_words(words)
+    listed = None if words is None or isinstance(words, (str, bytes)) else listed_words([*default_words(), *words])
     pieces = title_lines(text, float(measure), listed)
     spaces = Markup('</w:t><w:t xml:space="preserve">' + " " * (6 * math.ceil(float(measure)) + 6)
                     + '</w:t><w:t xml:space="preserve">')

@@ -6,9 +6,10 @@ title's size: make_templates.py computes it from the page and the font size); th
 the lines: as many as the width needs, of nearly equal length, never ending inside a listed word
 (nor inside a number or before closing punctuation), preferring ends at the boundaries of listed
 words. The words are data a finance bureau edits: the layout key 标题回行词语 (its default in
-schemas/layout.schema.json; a template's layout.yaml may list its own), which the templates pass
-to the filter (`title_break(20.33, L.标题回行词语)`). Widths count a Chinese character (and full-width punctuation) as 1 and
-an ASCII character as ½, as the title fonts set them.
+schemas/layout.schema.json; a template's layout.yaml or a department's 版式 lists words that add
+to it), which the templates pass to the filter (`title_break(20.33, L.标题回行词语)`). Widths
+count a Chinese character (and full-width punctuation) as 1 and an ASCII character as ½, as the
+title fonts set them.
 """
 from __future__ import annotations
 
