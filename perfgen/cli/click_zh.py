@@ -17,7 +17,7 @@ import click
 # click's text → ours. {fields} are filled in by click; a translation may drop one (such as the
 # English type name) but never name one click does not pass.
 MESSAGES: dict[str, str] = {
-    "Aborted!": "已中止。",
+    "Aborted!": "已中断。",
     "deprecated": "已停用",
     "Missing command.": "缺少命令：在 perfgen 后写要运行的命令，例如 perfgen validate。",
     "Options": "选项",
