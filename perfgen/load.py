@@ -7,7 +7,6 @@ into model objects, and the business rules (perfgen.validate.rules) then run on 
 from __future__ import annotations
 
 import contextlib
-import functools
 import gc
 import re
 from collections.abc import Iterator
@@ -183,8 +182,7 @@ class _Loader:
                 if doc is not None:
                     workspace = not folder.resolve().is_relative_to((resources.builtin_dir() / "templates").resolve())
                     # (the shipped layouts hold no such key: tests/test_layout_schema.py)
-                    own, problems = layout_check.check_file(
-                        doc, (lambda: unused_layout_keys(template)) if workspace else None)
+                    own, problems = layout_check.check_file(doc, template if workspace else None)
                     self.result.findings.extend(problems)
                     self._layout_keys[template] = layout_model.own_keys(doc.data)
                     data = complete(own)
@@ -444,23 +442,6 @@ def _entry_ok(entry: Any) -> dict[str, Any] | None:
             and isinstance(entry.get("same"), bool) and all(isinstance(f, Finding) for f in entry["findings"])):
         return entry
     return None
-
-
-@functools.cache
-def unused_layout_keys(template: str) -> tuple[set[str], str, str]:
-    """Keys the template never reads, what they are and where they belong: the volume reads only
-    the keys of its shipped layout.yaml; department forms never read the keys only the volume has."""
-    def keys(name: str) -> set[str]:
-        doc, _ = yamlsource.read(resources.builtin_dir() / "templates" / name / "layout.yaml", name)
-        return set(doc.data) if doc is not None and isinstance(doc.data, dict) else set()
-    shipped = resources.available(None, "templates")
-    departments = set(layout_model.every_template_keys()).union(
-        *(keys(n) for n in shipped if n != resources.VOLUME_TEMPLATE
-          and (resources.builtin_dir() / "templates" / n / "layout.yaml").is_file()))
-    volume = keys(resources.VOLUME_TEMPLATE)   # the every-template keys are the department forms' (title_break)
-    if template == resources.VOLUME_TEMPLATE:
-        return departments - volume, "是部门表样的设置，汇编不用它", "写到部门所用模板的 layout.yaml 或部门的“版式”中"
-    return volume - departments, "是汇编的设置，部门的表样不用它", "写到 templates/volume/layout.yaml 中"
 
 
 def parse_file(raw: bytes, path: Path, rel: str, kind: str, known_keys: frozenset[str]

@@ -124,14 +124,15 @@ def _label_key(text: str) -> str:
     return key(text).rstrip(":")
 
 
-def _read(path: Path, rel: str) -> tuple[dict[str, Any] | None, list[Finding], dict[str, tuple[str, int | None, int | None]]]:
-    """One labels file as data, with every schema and 句式 problem as a located finding, and where
-    each of its 句式 is written."""
+def _read(path: Path, rel: str) -> tuple[dict[str, Any] | None, list[Finding],
+                                         dict[str, tuple[str, int | None, int | None]], Any]:
+    """One labels file as data, with every schema and 句式 problem as a located finding, where
+    each of its 句式 is written, and the document read (for the place of any other entry)."""
     from perfgen import yamlsource
     from perfgen.validate.schema_check import check
     doc, findings = yamlsource.read(path, rel)
     if doc is None:
-        return None, findings, {}
+        return None, findings, {}, None
     findings = findings + check(doc, "labels")
     where: dict[str, tuple[str, int | None, int | None]] = {}
     if not findings:
@@ -142,7 +143,7 @@ def _read(path: Path, rel: str) -> tuple[dict[str, Any] | None, list[Finding], d
             if problem is not None:
                 findings.append(Finding(file=rel, line=line, column=column, code="labels.pattern",
                                         message=f"句式 › {name}: {problem[0]}", hint=problem[1]))
-    return (doc.data if not findings else None), findings, where
+    return (doc.data if not findings else None), findings, where, doc
 
 
 def _pattern_problem(name: str, text: str, workspace: bool) -> tuple[str, str] | None:
@@ -178,7 +179,7 @@ def merge(base: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
 
 @functools.cache
 def shipped() -> Vocabulary:
-    data, findings, where = _read(LABELS_FILE, "perfgen/importer/labels.yaml")
+    data, findings, where, _ = _read(LABELS_FILE, "perfgen/importer/labels.yaml")
     if data is None:  # pragma: no cover - tests/test_import_labels.py keeps the shipped file valid
         raise UserError("perfgen 自带的 labels.yaml 有错误", "重新安装 perfgen。", findings=findings)
     vocabulary = Vocabulary(data)
@@ -193,13 +194,11 @@ def check_workspace(root: Path) -> list[Finding]:
     path = root / WORKSPACE_FILE
     if not path.exists():   # as load() sees it: a folder or device here is refused there, so reported here
         return []
-    data, findings, _ = _read(path, WORKSPACE_FILE)
+    data, findings, _, doc = _read(path, WORKSPACE_FILE)
     default = data.get("默认指标体系") if data is not None else None
     profiles = resources.available(root, "profiles", ".yaml")
     if isinstance(default, str) and default not in profiles:
-        from perfgen import yamlsource
-        doc, _ = yamlsource.read(path, WORKSPACE_FILE)
-        line, column = doc.position(("默认指标体系",)) if doc is not None else (None, None)
+        line, column = doc.position(("默认指标体系",))
         import difflib
         close = difflib.get_close_matches(default, profiles, n=1, cutoff=0.5)
         findings.append(Finding(file=WORKSPACE_FILE, line=line, column=column, code="labels.unknown-profile",
@@ -215,7 +214,7 @@ def load(root: Path | None) -> Vocabulary:
     path = root / WORKSPACE_FILE if root is not None else None
     if path is None or not path.exists():
         return shipped()
-    data, findings, where = _read(path, WORKSPACE_FILE)
+    data, findings, where, _ = _read(path, WORKSPACE_FILE)
     if data is None:
         raise UserError(f"{WORKSPACE_FILE} 有错误，导入没有开始", "按提示改正（各组的写法见 perfgen 自带的 perfgen/importer/labels.yaml"
                         " 和 README 的“工作区”一节），或删去这个文件以使用自带的写法。", findings=findings)

@@ -91,8 +91,7 @@ def number_sheet(docx: bytes, start: int, pages: int = SHEET_PAGES) -> bytes:
     a first page of a section may have a footer of its own (w:titlePg)."""
     z, document = _parts(docx)
     lead = 1 if start > 1 else 0
-    sect = _SECT.findall(document)[-1]
-    sect = _TYPE.sub(b"", _PGNUM.sub(b"", sect))
+    sect = _sheet_section(document)
     number = f'<w:pgNumType w:start="{start - lead}"/>'.encode()
     m = _AFTER_PGNUM.search(sect)
     at = m.start() if m else sect.rindex(b"</w:sectPr>")
@@ -111,9 +110,12 @@ def design(docx: bytes) -> tuple[object, ...]:
     z, document = _parts(docx)
     parts = tuple((i.filename, i.CRC, i.file_size) for i in z.infolist()
                   if i.filename != "word/document.xml" and not i.filename.startswith("docProps/"))
-    # as number_sheet sees the section: its start type and numbering are replaced there
-    sect = _TYPE.sub(b"", _PGNUM.sub(b"", _SECT.findall(document)[-1]))
-    return parts, document[:document.find(b"<w:body>")], sect
+    return parts, document[:document.find(b"<w:body>")], _sheet_section(document)
+
+
+def _sheet_section(document: bytes) -> bytes:
+    """The last section as a number sheet takes it: its start type and numbering are the sheet's own."""
+    return _TYPE.sub(b"", _PGNUM.sub(b"", _SECT.findall(document)[-1]))
 
 
 def estimated_pages(docx: bytes) -> int:

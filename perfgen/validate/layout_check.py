@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-from collections.abc import Callable
+import functools
 from dataclasses import dataclass
 from typing import Any
 
+from perfgen import resources, yamlsource
 from perfgen.errors import Finding
 from perfgen.model import layout as layout_model
 from perfgen.validate import characters, schema_check
@@ -75,23 +76,39 @@ def _schema_bad_keys(data: dict[str, Any]) -> set[str]:
     return {k for k in suspects if not validator.is_valid({k: data[k]})}
 
 
-def check_file(doc: YamlDocument, unused: Callable[[], tuple[set[str], str, str]] | None = None) -> tuple[
-        dict[str, Any], list[Finding]]:
+def check_file(doc: YamlDocument, template: str | None = None) -> tuple[dict[str, Any], list[Finding]]:
     """A template's layout.yaml: (its valid settings, findings). Invalid settings are dropped.
-    `unused()`: the keys this kind of template never reads and where they belong (the volume's
-    封面落款 in a department form's file, a department form's 项目表区块 in the volume's): set
-    there they would silently change nothing, so they are reported."""
+    `template`: the name of a workspace's template, whose file may hold keys its kind never reads
+    (the volume's 封面落款 in a department form's file, a department form's 项目表区块 in the
+    volume's): set there they would silently change nothing, so they are reported."""
     if not isinstance(doc.data, dict):
         return {}, [Finding(doc.rel, "layout.yaml 应为“设置: 值”的键值对", 1, 1,
                             "每行写一项版式设置，例如“部分标题: 第{cn}部分”。", None, "layout.format")]
     findings = schema_check.check(doc, "layout")
-    if unused is not None:
-        findings += _unused(doc, *unused())
+    if template is not None:
+        findings += _unused(doc, *unused_keys(template))
     bad = _schema_bad_keys(doc.data)
     good = {k: v for k, v in doc.data.items() if k not in bad and layout_model.key_schema(k) is not None}
     fbad, more = _formats(doc, good, "版式设置")
     more += characters.findings(doc.rel, doc, _crumb)
     return {k: v for k, v in good.items() if k not in fbad}, findings + more
+
+
+@functools.cache
+def unused_keys(template: str) -> tuple[set[str], str, str]:
+    """Keys the template never reads, what they are and where they belong: the volume reads only
+    the keys of its shipped layout.yaml; department forms never read the keys only the volume has."""
+    def keys(name: str) -> set[str]:
+        doc, _ = yamlsource.read(resources.builtin_dir() / "templates" / name / "layout.yaml", name)
+        return set(doc.data) if doc is not None and isinstance(doc.data, dict) else set()
+    shipped = resources.available(None, "templates")
+    departments = set(layout_model.every_template_keys()).union(
+        *(keys(n) for n in shipped if n != resources.VOLUME_TEMPLATE
+          and (resources.builtin_dir() / "templates" / n / "layout.yaml").is_file()))
+    volume = keys(resources.VOLUME_TEMPLATE)   # the every-template keys are the department forms' (title_break)
+    if template == resources.VOLUME_TEMPLATE:
+        return departments - volume, "是部门表样的设置，汇编不用它", "写到部门所用模板的 layout.yaml 或部门的“版式”中"
+    return volume - departments, "是汇编的设置，部门的表样不用它", "写到 templates/volume/layout.yaml 中"
 
 
 def _unused(doc: YamlDocument, keys: set[str], what: str, where: str) -> list[Finding]:
