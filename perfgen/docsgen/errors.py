@@ -98,7 +98,7 @@ def _broken_workspaces(source: Path) -> list[tuple[Callable[[Path], Path], Keep]
 
 def collect(source: Path) -> list[Example]:
     """One example per code, from the first broken workspace that shows it."""
-    from perfgen.load import load_workspace
+    from perfgen.validate.run import validate
     found: dict[str, Example] = {}
     with tempfile.TemporaryDirectory(prefix="perfgen-docs-") as tmp:
         for n, (make, keep) in enumerate(_broken_workspaces(source)):
@@ -106,7 +106,7 @@ def collect(source: Path) -> list[Example]:
             root.mkdir()
             root = make(root)
             try:
-                findings = load_workspace(root).findings
+                _, findings = validate(root)   # what `perfgen validate` says
             except UserError as exc:
                 text = exc.message.replace(str(root), "<工作区>")
                 found.setdefault(text, Example(None, None, None, f"错误：{text}\n    提示：{exc.hint}", exc.hint or ""))

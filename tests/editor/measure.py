@@ -44,6 +44,7 @@ COMPUTED = {
     "rule.plan-milestone": "支出计划节点属于本模板：节点由部门所用模板的版式规定（另一个文件）",
     "template.missing-docx": "模板目录里有没有 template.docx：要看另一个文件是否存在，JSON Schema 只看本文件",
     "labels.unknown-profile": "默认指标体系是否在 profiles/ 中：要看工作区和自带的指标体系文件，JSON Schema 只看本文件",
+    "layout.unused-key": "设置是否属于这类模板：要看文件在哪个模板目录（汇编还是部门表样），各模板的 layout.yaml 共用一个 schema",
 }
 # yaml-language-server localizes through @vscode/l10n since 1.19 (redhat-developer/yaml-language-server
 # PR #1086: l10n/bundle.l10n.<locale>.json chosen by the initialize request's `locale`, the folder
